@@ -1,0 +1,129 @@
+/* ccakit embedding API: a CCA machine in your process.
+ *
+ * A machine is DRAM, a granule protection table, processing elements (PEs),
+ * a root monitor and a Realm Management Monitor (RMM) that speaks the RMI of
+ * the Arm RMM specification 1.0-REL0. Your program plays the normal world:
+ * it issues SMCs from a PE (X0..X17 in and out, exactly as on hardware) and
+ * touches memory through physical addresses.
+ *
+ *   struct ccakit_machine *m;
+ *   struct ccakit_machine_config cfg = { .dram_size = 64 << 20, .pe_count = 2 };
+ *   char err[256];
+ *   if (ccakit_machine_create(&cfg, &m, err, sizeof err) != 0) { puts(err); ... }
+ *   struct ccakit_smc_regs r = { .x = { 0xC4000150, 0x10000 } };  // RMI_VERSION 1.0
+ *   ccakit_smc(m, 0, &r);                                         // r.x[0] == 0
+ *   ccakit_machine_destroy(m);
+ *
+ * Physical memory is mapped at host address == physical address (the
+ * normal-world view), so a PA can be dereferenced as it is. That view is
+ * protected per 4 KiB granule exactly as the GPT says: a normal-world access
+ * to a granule in the Realm, Secure or Root PAS faults. Outside
+ * ccakit_nw_guard() such a fault is reported on stderr as a granule protection
+ * fault naming the PA and ends the process with SIGSEGV, as it would stop the
+ * offender on hardware.
+ *
+ * One machine may exist per process at a time (its DRAM occupies fixed host
+ * addresses). Every function is thread-safe; each PE is used by one host
+ * thread at a time. */
+#ifndef CCAKIT_MACHINE_H
+#define CCAKIT_MACHINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct ccakit_machine;
+
+struct ccakit_machine_config {
+	/* Bytes of DRAM from PA 0x4000_0000: a multiple of 2 MiB, at least
+	 * 4 MiB (at most about 1 GiB in AddressSanitizer builds). */
+	uint64_t dram_size;
+	/* Processing elements, 1..256. */
+	unsigned pe_count;
+	/* VMID width the PEs implement, 8 or 16; 0 means 16. */
+	unsigned vmid_bits;
+	/* Host mappings the normal-world view may use before it protects
+	 * 2 MiB blocks whole (NS granules in them stay reachable through the
+	 * fault handler); 0 derives it from vm.max_map_count. For tests. */
+	unsigned max_view_maps;
+};
+
+/* Creates and boots a machine: DRAM, GPT, monitor (which gives the top
+ * granules of DRAM to Root and Secure) and RMM. Returns 0, or a negative errno
+ * with a sentence in err. */
+int ccakit_machine_create(const struct ccakit_machine_config *cfg, struct ccakit_machine **out,
+			  char *err, size_t errlen);
+
+/* Destroys a machine. Realms still alive are discarded with it. */
+void ccakit_machine_destroy(struct ccakit_machine *m);
+
+struct ccakit_smc_regs {
+	uint64_t x[18];
+};
+
+/* Issues an SMC from PE `pe` in the normal world: regs->x[0..17] are X0..X17
+ * on entry and on return. The monitor routes RMI function IDs to the RMM;
+ * anything it does not implement returns SMC_UNKNOWN (all ones) in X0.
+ * Returns 0, -EINVAL for a PE that does not exist, or -EBUSY if another host
+ * thread is using that PE. */
+int ccakit_smc(struct ccakit_machine *m, unsigned pe, struct ccakit_smc_regs *regs);
+
+/* The normal-world pointer for a DRAM physical address (the identity
+ * address, protected by the granule protection check), or NULL if pa is not
+ * DRAM. */
+void *ccakit_pa_to_ptr(struct ccakit_machine *m, uint64_t pa);
+
+/* Physical address spaces. */
+enum ccakit_pas {
+	CCAKIT_PAS_NS = 0,
+	CCAKIT_PAS_SECURE = 1,
+	CCAKIT_PAS_REALM = 2,
+	CCAKIT_PAS_ROOT = 3,
+};
+
+/* The PAS the GPT gives a physical address now (addresses outside DRAM are
+ * NS). */
+enum ccakit_pas ccakit_pas_of(struct ccakit_machine *m, uint64_t pa);
+const char *ccakit_pas_name(enum ccakit_pas pas);
+
+struct ccakit_region {
+	uint64_t base;
+	uint64_t size;
+};
+
+/* Where things are. Everything outside dram is not delegable; mmio holds the
+ * devices (PL011 UART at uart.base); secure and root are DRAM granules the
+ * monitor keeps out of the normal world. */
+struct ccakit_memory_map {
+	struct ccakit_region dram;
+	struct ccakit_region mmio;
+	struct ccakit_region uart;
+	struct ccakit_region secure;
+	struct ccakit_region root;
+	unsigned pa_bits; /* implemented PA range */
+};
+void ccakit_memory_map(struct ccakit_machine *m, struct ccakit_memory_map *out);
+
+/* A granule protection fault taken by normal-world code. */
+struct ccakit_gpf {
+	uint64_t pa;
+	enum ccakit_pas pas;
+	bool write;
+};
+
+/* Runs fn(arg) as normal-world code. Returns false if it completed, or true
+ * with *gpf filled in if it took a granule protection fault, in which case fn
+ * was abandoned at the faulting access (use it for code that may touch
+ * protected memory on purpose, such as malicious-host tests). */
+bool ccakit_nw_guard(struct ccakit_machine *m, void (*fn)(void *arg), void *arg,
+		     struct ccakit_gpf *gpf);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

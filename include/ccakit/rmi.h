@@ -1,0 +1,40 @@
+/* ccakit: RMI 1.0 function IDs and status codes for embedders, and a decoder
+ * that names them (for traces and error messages). */
+#ifndef CCAKIT_RMI_H
+#define CCAKIT_RMI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CCAKIT_RMI_VERSION_FID UINT32_C(0xC4000150)
+#define CCAKIT_RMI_ABI_1_0 UINT64_C(0x10000)
+
+struct ccakit_rmi_command {
+	uint32_t fid;
+	const char *name;           /* "RMI_DATA_CREATE" */
+	unsigned nargs;
+	unsigned nresults;
+	const char *const *args;    /* nargs names, as the spec spells them */
+	const char *const *results; /* nresults names */
+};
+
+/* The command with this function ID (SVE hint bit ignored), or NULL. */
+const struct ccakit_rmi_command *ccakit_rmi_command(uint64_t fid);
+
+/* "RMI_SUCCESS", "RMI_ERROR_INPUT", ... for the status byte of X0. */
+const char *ccakit_rmi_status_name(uint64_t x0);
+
+/* Formats one call: "RMI_DATA_CREATE(rd=0x..., data=0x..., ...) = RMI_ERROR_RTT
+ * (level 2)" plus results on success. in and out are X0..X17 before and after.
+ * Returns the length snprintf would. */
+int ccakit_rmi_format(char *buf, size_t len, const uint64_t in[18], const uint64_t out[18]);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,99 @@
+/* The embedding API (include/ccakit/machine.h): power on the hardware, boot
+ * the monitor (which boots the RMM), and give the caller the normal world. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "ccakit/machine.h"
+#include "monitor/monitor.h"
+
+struct ccakit_machine {
+	struct platform *plat;
+	struct monitor *mon;
+};
+
+int ccakit_machine_create(const struct ccakit_machine_config *cfg, struct ccakit_machine **out,
+			  char *err, size_t errlen)
+{
+	struct platform_config pcfg = {
+		.dram_size = cfg->dram_size,
+		.pe_count = cfg->pe_count,
+		.vmid_bits = cfg->vmid_bits,
+		.max_view_maps = cfg->max_view_maps,
+	};
+	struct ccakit_machine *m = calloc(1, sizeof(*m));
+	int rc;
+
+	*out = NULL;
+	if (!m)
+		return -ENOMEM;
+	rc = platform_create(&pcfg, &m->plat, err, errlen);
+	if (rc == 0 && monitor_boot(m->plat, &m->mon, err, errlen) != 0)
+		rc = -ENOMEM;
+	if (rc != 0) {
+		platform_destroy(m->plat);
+		free(m);
+		return rc;
+	}
+	*out = m;
+	return 0;
+}
+
+void ccakit_machine_destroy(struct ccakit_machine *m)
+{
+	if (!m)
+		return;
+	monitor_shutdown(m->mon);
+	platform_destroy(m->plat);
+	free(m);
+}
+
+int ccakit_smc(struct ccakit_machine *m, unsigned pe, struct ccakit_smc_regs *regs)
+{
+	static_assert(sizeof(struct ccakit_smc_regs) == sizeof(struct smc_regs), "X0..X17");
+	if (pe >= m->plat->pe_count)
+		return -EINVAL;
+	if (!plat_pe_enter(m->plat, pe))
+		return -EBUSY;
+	monitor_smc(m->mon, WORLD_NS, pe, (struct smc_regs *)regs);
+	plat_pe_leave(m->plat, pe);
+	return 0;
+}
+
+void *ccakit_pa_to_ptr(struct ccakit_machine *m, uint64_t pa)
+{
+	if (!plat_is_dram(m->plat, pa))
+		return NULL;
+	return m->plat->nw_view + (pa - m->plat->dram_base);
+}
+
+enum ccakit_pas ccakit_pas_of(struct ccakit_machine *m, uint64_t pa)
+{
+	return (enum ccakit_pas)plat_pas_of(m->plat, pa);
+}
+
+const char *ccakit_pas_name(enum ccakit_pas pas)
+{
+	return pas_name((enum pas)pas);
+}
+
+void ccakit_memory_map(struct ccakit_machine *m, struct ccakit_memory_map *out)
+{
+	out->dram = (struct ccakit_region){ m->plat->dram_base, m->plat->dram_size };
+	out->mmio = (struct ccakit_region){ PLAT_MMIO_BASE, PLAT_MMIO_SIZE };
+	out->uart = (struct ccakit_region){ PLAT_UART_BASE, GRANULE_SIZE };
+	out->secure = (struct ccakit_region){ m->mon->secure_base, m->mon->secure_size };
+	out->root = (struct ccakit_region){ m->mon->root_base, m->mon->root_size };
+	out->pa_bits = PLAT_PA_BITS;
+}
+
+bool ccakit_nw_guard(struct ccakit_machine *m, void (*fn)(void *arg), void *arg,
+		     struct ccakit_gpf *gpf)
+{
+	struct plat_gpf f;
+	if (!plat_nw_guard(m->plat, fn, arg, &f))
+		return false;
+	gpf->pa = f.pa;
+	gpf->pas = (enum ccakit_pas)f.pas;
+	gpf->write = f.write;
+	return true;
+}

@@ -1,0 +1,267 @@
+/* Realm world, R-EL2: the Realm Management Monitor's internal vocabulary.
+ *
+ * No heap for realm state: the RD lives in the RD granule, a REC in its REC
+ * granule, RTTs are stage-2 tables in RTT granules. Per-granule metadata
+ * (state, lock, refcount) is one compact array indexed by PA.
+ *
+ * Lock order (deadlock freedom):
+ *   1. the "object" granules one command names (RD, REC, DATA, RTT to create,
+ *      aux granules), all locked together in ascending PA order;
+ *   2. then RTTs, top-down, hand-over-hand (a child is locked before its
+ *      parent is released; never a parent after a child);
+ *   3. the VMID allocator's lock, innermost.
+ * No RTT lock is held while an object granule is locked. */
+#ifndef CCAKIT_RMM_H
+#define CCAKIT_RMM_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "abi/rmi.h"
+#include "abi/smccc.h"
+#include "platform/platform.h"
+
+struct monitor;
+
+enum granule_state {
+	GS_UNDELEGATED = 0,
+	GS_DELEGATED,
+	GS_RD,
+	GS_REC,
+	GS_REC_AUX,
+	GS_DATA,
+	GS_RTT,
+	GS_COUNT,
+};
+
+const char *granule_state_name(enum granule_state s);
+
+struct granule {
+	atomic_uchar lock;
+	uint8_t state;     /* enum granule_state; under lock */
+	uint16_t reserved;
+	uint32_t refcount; /* under lock: RECs of an RD; live entries of an RTT;
+			      1 while a REC is inside REC_ENTER */
+};
+
+struct rmm_pe; /* per-PE scratch (hash contexts); measure.c */
+
+struct rmm {
+	struct platform *plat;
+	struct monitor *mon;
+	struct granule *granules;
+	size_t granule_count;
+	uint64_t feat0;
+	unsigned vmid_count;
+	atomic_uchar vmid_lock;
+	uint64_t *vmid_bitmap;
+	struct rmm_pe *pes;
+};
+
+int rmm_boot(struct platform *plat, struct monitor *mon, struct rmm **out, char *err,
+	     size_t errlen);
+void rmm_shutdown(struct rmm *rmm);
+
+/* Entry from the monitor: an RMI call in X0..X17, results written back. */
+void rmm_handle_rmi(struct rmm *rmm, unsigned pe, struct smc_regs *regs);
+
+/* ---- granules (granule.c) ---- */
+
+/* The spec's PaIsDelegable: a DRAM address the RMM tracks. */
+static inline bool pa_is_delegable(const struct rmm *rmm, uint64_t pa)
+{
+	return plat_is_dram(rmm->plat, pa);
+}
+
+static inline bool pa_is_granule_aligned(uint64_t pa)
+{
+	return (pa & GRANULE_MASK) == 0;
+}
+
+static inline struct granule *granule_at(struct rmm *rmm, uint64_t pa)
+{
+	return &rmm->granules[plat_granule_index(rmm->plat, pa)];
+}
+
+static inline uint64_t granule_pa(const struct rmm *rmm, const struct granule *g)
+{
+	return rmm->plat->dram_base + ((uint64_t)(g - rmm->granules) << GRANULE_SHIFT);
+}
+
+static inline void *granule_map(struct rmm *rmm, const struct granule *g)
+{
+	return plat_sys_ptr(rmm->plat, granule_pa(rmm, g));
+}
+
+void granule_lock(struct granule *g);
+bool granule_trylock(struct granule *g);
+void granule_unlock(struct granule *g);
+void granule_zero(struct rmm *rmm, struct granule *g);
+/* Zeroes the granule and sets its state (lock held): every return to
+ * DELEGATED goes through here, so DELEGATED granules are always zero. */
+void granule_scrub_to_delegated(struct rmm *rmm, struct granule *g);
+
+/* Aligned, delegable, locked and in `state`; else NULL with nothing locked. */
+struct granule *find_lock_granule(struct rmm *rmm, uint64_t pa, enum granule_state state);
+
+struct granule_req {
+	uint64_t pa;
+	enum granule_state state;
+	struct granule *g; /* out */
+};
+/* Locks a set of granules in ascending PA order, each aligned, delegable,
+ * distinct and in its state; on failure nothing stays locked. */
+bool find_lock_granules(struct rmm *rmm, struct granule_req *reqs, unsigned n);
+void unlock_granules(struct granule_req *reqs, unsigned n);
+
+/* Reads a host buffer that must be a granule in the NS PAS: the spec's
+ * X_align, X_bound and X_pas checks, then a GPC-checked copy. */
+bool ns_granule_read(struct rmm *rmm, uint64_t pa, void *buf, size_t len);
+
+/* Calls into EL3 (the RMM-EL3 interface), as an SMC from the Realm world. */
+int64_t rmm_el3_call(struct rmm *rmm, unsigned pe, uint32_t fid, uint64_t arg);
+
+/* ---- realms (realm.c) ---- */
+
+enum realm_state {
+	REALM_NEW = 0,
+	REALM_ACTIVE = 1,
+	REALM_SYSTEM_OFF = 2,
+};
+
+#define MEASUREMENT_SLOTS 5 /* RIM, then REM[0..3] */
+#define MEASUREMENT_MAX 64
+#define RIM_SLOT 0
+#define RMI_REC_AUX_COUNT_VALUE RMI_MAX_REC_AUX_GRANULES
+
+/* The realm descriptor, stored in its RD granule. */
+struct rd {
+	uint32_t state;      /* enum realm_state */
+	uint32_t s2sz;
+	int32_t rtt_level_start;
+	uint32_t rtt_num_start;
+	uint64_t rtt_base;
+	uint32_t vmid;
+	uint32_t hash_algo;  /* RMI_HASH_* */
+	uint64_t rec_count;  /* RECs created so far: the next REC's index */
+	uint64_t flags;
+	uint8_t sve_vl;
+	uint8_t num_bps;
+	uint8_t num_wps;
+	uint8_t pmu_num_ctrs;
+	uint32_t num_rec_aux;
+	uint8_t measurement[MEASUREMENT_SLOTS][MEASUREMENT_MAX];
+	uint8_t rpv[64];
+};
+static_assert(sizeof(struct rd) <= GRANULE_SIZE, "RD fits its granule");
+
+static inline struct rd *rd_map(struct rmm *rmm, struct granule *g)
+{
+	return granule_map(rmm, g);
+}
+
+/* Protected IPA range = [0, 2^(s2sz-1)); unprotected = [2^(s2sz-1), 2^s2sz). */
+static inline bool ipa_in_par(const struct rd *rd, uint64_t ipa)
+{
+	return ipa < (UINT64_C(1) << (rd->s2sz - 1));
+}
+
+static inline bool ipa_in_range(const struct rd *rd, uint64_t ipa)
+{
+	return ipa < (UINT64_C(1) << rd->s2sz);
+}
+
+/* Locks the start-level RTTs of a realm whose RD is locked. */
+void rd_lock_start_rtts(struct rmm *rmm, const struct rd *rd);
+void rd_unlock_start_rtts(struct rmm *rmm, const struct rd *rd);
+
+/* ---- RECs (rec.c) ---- */
+
+/* A REC, stored in its REC granule. */
+struct rec {
+	uint64_t owner_rd;
+	uint64_t mpidr;
+	uint64_t index;
+	uint64_t runnable;
+	uint64_t pc;
+	uint64_t gprs[RMI_REC_RUN_GPRS];
+	uint64_t pstate;
+	uint64_t num_aux;
+	uint64_t aux[RMI_MAX_REC_AUX_GRANULES];
+	/* A PSCI request forwarded to the host and awaiting PSCI_COMPLETE. */
+	struct {
+		uint64_t pending;
+		uint64_t fid;
+		uint64_t target_mpidr;
+		uint64_t entry;
+		uint64_t context;
+	} psci;
+	/* What the last REC exit was, for REC_ENTER's flag checks. */
+	struct {
+		uint64_t emulatable_abort; /* emulatable data abort at an unprotected IPA */
+		uint64_t unprotected_abort; /* any data abort at an unprotected IPA */
+	} last_exit;
+	/* An RSI_IPA_STATE_SET request being served by RTT_SET_RIPAS. */
+	struct {
+		uint64_t addr;
+		uint64_t top;
+		uint64_t value;
+		uint64_t change_destroyed;
+	} ripas;
+};
+static_assert(sizeof(struct rec) <= GRANULE_SIZE, "REC fits its granule");
+
+static inline struct rec *rec_map(struct rmm *rmm, struct granule *g)
+{
+	return granule_map(rmm, g);
+}
+
+/* ---- measurement (measure.c) ---- */
+
+size_t measure_hash_size(unsigned hash_algo);
+void measure_hash(struct rmm *rmm, unsigned pe, unsigned hash_algo, const void *data, size_t len,
+		  uint8_t out[MEASUREMENT_MAX]);
+void measure_realm_create(struct rmm *rmm, unsigned pe, struct rd *rd,
+			  const struct rmi_realm_params *params);
+void measure_data(struct rmm *rmm, unsigned pe, struct rd *rd, uint64_t ipa, uint64_t flags,
+		  const void *content);
+void measure_rec(struct rmm *rmm, unsigned pe, struct rd *rd, const struct rmi_rec_params *params);
+void measure_ripas(struct rmm *rmm, unsigned pe, struct rd *rd, uint64_t base, uint64_t top);
+int measure_pe_init(struct rmm *rmm);
+void measure_pe_fini(struct rmm *rmm);
+
+/* ---- RMI handlers: one per command, in the file of its object family ---- */
+
+struct rmi_result {
+	uint64_t x[5]; /* X1.. */
+};
+
+#define RMI_HANDLER(name)                                                                   \
+	uint64_t name(struct rmm *rmm, unsigned pe, const uint64_t *arg, struct rmi_result *res)
+
+RMI_HANDLER(rmi_version);
+RMI_HANDLER(rmi_features);
+RMI_HANDLER(rmi_granule_delegate);
+RMI_HANDLER(rmi_granule_undelegate);
+RMI_HANDLER(rmi_realm_create);
+RMI_HANDLER(rmi_realm_activate);
+RMI_HANDLER(rmi_realm_destroy);
+RMI_HANDLER(rmi_rec_aux_count);
+RMI_HANDLER(rmi_rec_create);
+RMI_HANDLER(rmi_rec_destroy);
+RMI_HANDLER(rmi_rec_enter);
+RMI_HANDLER(rmi_psci_complete);
+RMI_HANDLER(rmi_rtt_create);
+RMI_HANDLER(rmi_rtt_destroy);
+RMI_HANDLER(rmi_rtt_fold);
+RMI_HANDLER(rmi_rtt_read_entry);
+RMI_HANDLER(rmi_rtt_map_unprotected);
+RMI_HANDLER(rmi_rtt_unmap_unprotected);
+RMI_HANDLER(rmi_rtt_init_ripas);
+RMI_HANDLER(rmi_rtt_set_ripas);
+RMI_HANDLER(rmi_data_create);
+RMI_HANDLER(rmi_data_create_unknown);
+RMI_HANDLER(rmi_data_destroy);
+
+#endif

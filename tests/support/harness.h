@@ -1,0 +1,102 @@
+/* Test harness: a machine, a bump allocator of NS granules, RMI call helpers
+ * and realm builders. Tests speak to the RMM only through the public API,
+ * except white-box tests that include rmm/ headers on purpose. */
+#ifndef CCAKIT_TEST_HARNESS_H
+#define CCAKIT_TEST_HARNESS_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "abi/rmi.h"
+#include "ccakit/machine.h"
+#include "ccakit/rmi.h"
+
+#define MIB (UINT64_C(1) << 20)
+
+struct tm {
+	struct ccakit_machine *m;
+	struct ccakit_memory_map map;
+	uint64_t next;      /* bump allocator over NS DRAM granules */
+	uint64_t limit;
+};
+
+/* An RMI call's outcome: X0 and X1..X4. */
+struct rmi_out {
+	uint64_t x0;
+	uint64_t x[4];
+};
+
+struct tm *tm_create(uint64_t dram_size, unsigned pe_count);
+struct tm *tm_create_cfg(const struct ccakit_machine_config *cfg);
+void tm_destroy(struct tm *t);
+
+/* X0 of an RMI call from PE 0 (or `pe`) with up to five arguments. */
+uint64_t rmi(struct tm *t, uint32_t fid, unsigned nargs, ...);
+uint64_t rmi_pe(struct tm *t, unsigned pe, struct rmi_out *out, uint32_t fid, unsigned nargs, ...);
+uint64_t rmi_res(struct tm *t, struct rmi_out *out, uint32_t fid, unsigned nargs, ...);
+
+/* A fresh NS granule (zeroed), and one delegated to the Realm PAS. */
+uint64_t tm_granule(struct tm *t);
+uint64_t tm_delegated(struct tm *t);
+static inline void *tm_ptr(struct tm *t, uint64_t pa)
+{
+	return ccakit_pa_to_ptr(t->m, pa);
+}
+
+/* Addresses every "_bound" test uses. */
+#define PA_MMIO UINT64_C(0x09000000)                /* the UART: device memory */
+#define PA_OUTSIDE (UINT64_C(1) << 47)              /* in the PA range, no DRAM */
+static inline uint64_t tm_secure(struct tm *t) { return t->map.secure.base; }
+static inline uint64_t tm_root(struct tm *t) { return t->map.root.base; }
+
+/* A realm and the granules it was built from. */
+struct trealm {
+	uint64_t rd;
+	uint64_t rtt_base;
+	unsigned rtt_num_start;
+	int level_start;
+	unsigned s2sz;
+	uint64_t params; /* NS granule holding the RmiRealmParams used */
+	/* What tm_* helpers created, for tm_realm_teardown. */
+	unsigned nrecs, ndata, nrtts;
+	uint64_t recs[8];
+	uint64_t rec_aux[8][RMI_MAX_REC_AUX_GRANULES];
+	uint64_t data_ipa[64];
+	uint64_t data_pa[64];
+	struct { uint64_t ipa, pa; int level; } rtts[32];
+};
+
+/* Fills an RmiRealmParams granule: valid defaults (SHA-256, num_bps and
+ * num_wps 1) with the given shape, VMID and fresh delegated RTTs. */
+uint64_t tm_realm_params(struct tm *t, struct trealm *r, unsigned s2sz, int level_start,
+			 unsigned hash_algo, uint16_t vmid);
+/* Creates a realm (asserts success). s2sz 40, start level 1 when 0 given. */
+void tm_realm_create(struct tm *t, struct trealm *r, unsigned s2sz, int level_start,
+		     uint16_t vmid);
+/* RTT_CREATE for every level from start+1 down to `level` over ipa. */
+void tm_rtt_map_to(struct tm *t, struct trealm *r, uint64_t ipa, int level);
+/* A REC (index = current count) with its aux granules; returns the REC PA. */
+uint64_t tm_rec_create(struct tm *t, struct trealm *r, uint64_t mpidr, uint64_t flags,
+		       uint64_t *aux_out);
+/* DATA_CREATE of a measured zero page at ipa (RTTs must reach level 3). */
+uint64_t tm_data_create(struct tm *t, struct trealm *r, uint64_t ipa);
+
+/* Full teardown of everything in a realm, then REALM_DESTROY and undelegate of
+ * every granule it used. Asserts each step. */
+void tm_realm_teardown(struct tm *t, struct trealm *r);
+
+/* Asserts that X0 is status with index. */
+#define assert_rmi(x0, status, index)                                                       \
+	do {                                                                                \
+		uint64_t _x0 = (x0);                                                        \
+		if (_x0 != rmi_return((status), (index)))                                   \
+			fail_msg("expected %s index %u, got %s (0x%llx)",                        \
+				 ccakit_rmi_status_name(rmi_return((status), 0)), (unsigned)(index), \
+				 ccakit_rmi_status_name(_x0), (unsigned long long)_x0);           \
+	} while (0)
+
+#endif

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "ccakit/machine.h"
-#include "monitor/monitor.h"
+#include "monitor/machine_internal.h"
 
 struct ccakit_machine {
 	struct platform *plat;
@@ -96,4 +96,14 @@ bool ccakit_nw_guard(struct ccakit_machine *m, void (*fn)(void *arg), void *arg,
 	gpf->pas = (enum ccakit_pas)f.pas;
 	gpf->write = f.write;
 	return true;
+}
+
+struct platform *ccakit_machine_platform(struct ccakit_machine *m)
+{
+	return m->plat;
+}
+
+struct monitor *ccakit_machine_monitor(struct ccakit_machine *m)
+{
+	return m->mon;
 }

@@ -208,31 +208,28 @@ static void view_update(struct platform *plat, size_t i, enum pas pas)
 		return;
 	}
 
+	/* The mapping count with and without the change, around granule i. */
+	uint8_t old = atomic_load_explicit(&g->pas[i], memory_order_relaxed);
 	size_t before = view_runs(plat, (long)i - 1, (long)i + 2);
-	if (is_ns) {
-		/* Accessible first, then visible as NS. */
-		atomic_store_explicit(&g->pas[i], (uint8_t)pas, memory_order_relaxed);
-		size_t after = view_runs(plat, (long)i - 1, (long)i + 2);
-		if (g->maps_est + after - before > g->maps_budget) {
-			view_set_coarse(plat, block, true);
-			if (block_all_ns(plat, block))
-				view_set_coarse(plat, block, false);
-		} else {
-			view_mprotect(plat, i, 1, true);
-			g->maps_est = g->maps_est + after - before;
-		}
+	atomic_store_explicit(&g->pas[i], (uint8_t)pas, memory_order_relaxed);
+	size_t after = view_runs(plat, (long)i - 1, (long)i + 2);
+
+	if (g->maps_est + after - before > g->maps_budget) {
+		/* Over budget: protect the whole block instead, accounting from
+		 * the state the host mappings really have. */
+		atomic_store_explicit(&g->pas[i], old, memory_order_relaxed);
+		view_set_coarse(plat, block, true);
 		atomic_store_explicit(&g->pas[i], (uint8_t)pas, memory_order_release);
+		if (is_ns && block_all_ns(plat, block))
+			view_set_coarse(plat, block, false);
 		return;
 	}
-	/* Visible as non-NS first, then inaccessible. */
+	/* Becoming NS: accessible first, then published. Leaving NS: the new
+	 * PAS is already visible (the fault handler and checked accesses are
+	 * serialised by our locks), then the mapping is closed. */
+	view_mprotect(plat, i, 1, is_ns);
+	g->maps_est = g->maps_est + after - before;
 	atomic_store_explicit(&g->pas[i], (uint8_t)pas, memory_order_release);
-	size_t after = view_runs(plat, (long)i - 1, (long)i + 2);
-	if (g->maps_est + after - before > g->maps_budget) {
-		view_set_coarse(plat, block, true);
-	} else {
-		view_mprotect(plat, i, 1, false);
-		g->maps_est = g->maps_est + after - before;
-	}
 }
 
 static void gpt_assign(struct platform *plat, uint64_t pa, enum pas pas)

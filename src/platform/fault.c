@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -21,7 +22,13 @@ struct guard {
 	struct guard *outer;
 };
 
+/* A retried access that keeps faulting at the same address means the view and
+ * the GPT disagree: an invariant broke, so stop rather than spin. */
+#define FAULT_RETRY_LIMIT 1000
+
 static struct platform *_Atomic fault_plat;
+static _Thread_local uint64_t retry_pa;
+static _Thread_local unsigned retry_count;
 static struct sigaction fault_previous;
 static _Thread_local struct guard *volatile current_guard;
 
@@ -86,8 +93,16 @@ static void fault_handler(int sig, siginfo_t *info, void *uctx)
 		chain(sig, info, uctx);
 		return;
 	}
-	if (gpt_fault_fixup(plat, pa))
-		return;
+	if (gpt_fault_fixup(plat, pa)) {
+		retry_count = pa == retry_pa ? retry_count + 1 : 0;
+		retry_pa = pa;
+		if (retry_count < FAULT_RETRY_LIMIT)
+			return;
+		write_str("ccakit: internal error: the normal-world view keeps faulting at NS PA ");
+		write_hex(pa);
+		write_str("\n");
+		abort();
+	}
 
 	struct plat_gpf gpf = {
 		.pa = pa,

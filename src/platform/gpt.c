@@ -9,8 +9,9 @@
  * An NS granule in a coarse block is still reachable: the first access faults,
  * the fault handler sees the GPT says NS and opens a one-granule window (a
  * small ring of them, so the mapping count stays bounded), and the access is
- * retried. A block goes back to fine-grained protection once all of its
- * granules are NS again. */
+ * retried. A block goes back to fine-grained protection when one of its
+ * granules becomes NS and either all of them are NS again or its runs fit
+ * the budget comfortably (block_may_refine). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
@@ -164,8 +165,15 @@ static void view_set_coarse(struct platform *plat, size_t block, bool coarse)
 		view_mprotect(plat, first, count, false);
 		g->coarse_blocks++;
 	} else {
-		/* Only ever un-coarsened when every granule is NS. */
-		view_mprotect(plat, first, count, true);
+		/* Fine-grained again: one host protection per run of the block
+		 * (a single one when every granule is NS). */
+		size_t start = first;
+		for (size_t i = first + 1; i <= first + count; i++) {
+			if (i < first + count && view_eff(plat, (long)i) == view_eff(plat, (long)start))
+				continue;
+			view_mprotect(plat, start, i - start, view_eff(plat, (long)start) == 1);
+			start = i;
+		}
 		g->coarse_blocks--;
 	}
 	g->maps_est = g->maps_est + after - before;
@@ -182,6 +190,29 @@ static bool block_all_ns(struct platform *plat, size_t block)
 		if (atomic_load_explicit(&g->pas[i], memory_order_relaxed) != PAS_NS)
 			return false;
 	return true;
+}
+
+/* Whether a coarse block may go back to fine-grained protection: once all
+ * of it is NS, or when its runs fit the budget with a quarter of it to
+ * spare (the margin keeps a host working at the budget's edge from making a
+ * block flip back and forth). Waiting for "all NS" alone would keep the
+ * block holding the monitor's Secure and Root granules coarse forever once
+ * a checkerboard had reached it: every NS access there would then cost a
+ * fault and a window for the rest of the machine's life. */
+static bool block_may_refine(struct platform *plat, size_t block)
+{
+	struct isolation *g = plat->iso_state;
+	long lo = (long)(block * BLOCK_GRANULES) - 1;
+	long hi = (long)((block + 1) * BLOCK_GRANULES) + 1;
+
+	if (block_all_ns(plat, block))
+		return true;
+	long coarse_runs = (long)view_runs(plat, lo, hi);
+	g->coarse[block] = 0;
+	long fine_runs = (long)view_runs(plat, lo, hi);
+	g->coarse[block] = 1;
+	return (long)g->maps_est + fine_runs - coarse_runs <=
+	       (long)(g->maps_budget - g->maps_budget / 4);
 }
 
 /* Changes granule i's PAS and its host protection; view lock held. */
@@ -203,7 +234,7 @@ static void view_update(struct platform *plat, size_t i, enum pas pas)
 			return;
 		}
 		atomic_store_explicit(&g->pas[i], (uint8_t)pas, memory_order_release);
-		if (is_ns && block_all_ns(plat, block))
+		if (is_ns && block_may_refine(plat, block))
 			view_set_coarse(plat, block, false);
 		return;
 	}

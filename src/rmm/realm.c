@@ -60,6 +60,12 @@ static bool realm_params_ok(const struct rmm *rmm, const struct rmi_realm_params
 	 * watchpoint counts are encoded count - 1, and 0 is reserved. */
 	if (p->flags & known_flags)
 		return false;
+	/* params_supp: the hash algorithm must be one FeatureRegister0 offers
+	 * (HASH_SHA_256 / HASH_SHA_512), not merely a valid encoding. */
+	unsigned hash_bit = p->hash_algo == RMI_HASH_SHA_256 ? RMI_FEAT0_HASH_SHA_256_SHIFT
+							     : RMI_FEAT0_HASH_SHA_512_SHIFT;
+	if (!((rmm->feat0 >> hash_bit) & 1))
+		return false;
 	if (num_bps == 0 || num_bps > max_bps || num_wps == 0 || num_wps > max_wps)
 		return false;
 	/* rtt_num_level */

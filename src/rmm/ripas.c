@@ -2,8 +2,9 @@
  *
  * Failure conditions follow the spec's order (the compliance suite's): where
  * TF-RMM checks top's granule alignment before the walk, the spec puts
- * top_gran_align after base_align, so an unaligned top is refused only once
- * the base has been found aligned to its RTT level. */
+ * top_gran_align after base_align (and, for RTT_INIT_RIPAS, after
+ * rtte_state), so an unaligned top is refused only once the base has been
+ * found aligned to its RTT level (and UNASSIGNED). */
 #include "rmm/rtt.h"
 
 /* One step of RSI_IPA_STATE_SET's request on one entry: false if this entry
@@ -35,10 +36,10 @@ RMI_HANDLER(rmi_rtt_init_ripas)
 	if (!g_rd)
 		return rmi_return(RMI_ERROR_INPUT, 0);
 	struct rd *rd = rd_map(rmm, g_rd);
-	/* size_valid, top_bound (and base in the protected range, granule
-	 * aligned) */
-	if (top <= base || !pa_is_granule_aligned(base) || !ipa_in_par(rd, base) ||
-	    !ipa_in_par(rd, top - 1)) {
+	/* size_valid; top_bound: !AddrIsProtected(top - RMM_GRANULE_SIZE).
+	 * Nothing else is INPUT here: an unaligned base fails base_align and
+	 * an unaligned top top_gran_align (spec B4.3.18.2), after realm_state. */
+	if (top <= base || (top >= GRANULE_SIZE && !ipa_in_par(rd, top - GRANULE_SIZE))) {
 		granule_unlock(g_rd);
 		return rmi_return(RMI_ERROR_INPUT, 0);
 	}
@@ -53,6 +54,10 @@ RMI_HANDLER(rmi_rtt_init_ripas)
 	uint64_t addr = base;
 	if (!rtt_level_aligned(base, wi.level)) {
 		ret = rmi_return(RMI_ERROR_RTT, (unsigned)wi.level); /* base_align */
+	} else if (s2tte_kind(*rtt_walk_entry(&wi), wi.level) != S2TTE_UNASSIGNED) {
+		/* rtte_state: walk.rtte.state != UNASSIGNED, listed before
+		 * top_gran_align like base_align. */
+		ret = rmi_return(RMI_ERROR_RTT, (unsigned)wi.level);
 	} else if (!pa_is_granule_aligned(top)) {
 		ret = rmi_return(RMI_ERROR_INPUT, 0); /* top_gran_align */
 	} else {
@@ -72,7 +77,7 @@ RMI_HANDLER(rmi_rtt_init_ripas)
 			res->x[0] = addr;
 			ret = rmi_return(RMI_SUCCESS, 0);
 		} else {
-			ret = rmi_return(RMI_ERROR_RTT, (unsigned)wi.level); /* rtte_state, no_progress */
+			ret = rmi_return(RMI_ERROR_RTT, (unsigned)wi.level); /* no_progress */
 		}
 	}
 	granule_unlock(wi.g);

@@ -129,14 +129,17 @@ RMI_HANDLER(rmi_rtt_create)
 				rtt->refcount++;
 				break;
 			case S2TTE_ASSIGNED_NS:
+				/* Not counted: NS mappings leave an RTT non-live
+				 * (spec A5.5.8). */
 				table[i] = s2tte_assigned_ns(parent + i * step, (int)level);
-				rtt->refcount++;
 				break;
 			case S2TTE_TABLE:
 				break;
 			}
 		}
-		if (kind == S2TTE_UNASSIGNED || kind == S2TTE_UNASSIGNED_NS)
+		/* The parent's refcount counts ASSIGNED and TABLE entries: it
+		 * grows unless a counted ASSIGNED block became the table. */
+		if (kind != S2TTE_ASSIGNED)
 			wi.g->refcount++;
 		rtt->state = GS_RTT;
 		/* A live block becomes a table of the same mappings: the new table
@@ -272,8 +275,9 @@ RMI_HANDLER(rmi_rtt_fold)
 		} else {
 			enum s2tte_kind k = s2tte_kind(folded, parent_level);
 			*pe_entry = folded;
-			/* TABLE counted once; an ASSIGNED block counts the same. */
-			if (k == S2TTE_UNASSIGNED || k == S2TTE_UNASSIGNED_NS)
+			/* TABLE counted once; an ASSIGNED block counts the same,
+			 * an ASSIGNED_NS block not at all (spec A5.5.8). */
+			if (k != S2TTE_ASSIGNED)
 				wi.g->refcount--;
 			granule_scrub_to_delegated(rmm, rtt);
 			res->x[0] = rtt_pa;

@@ -118,7 +118,9 @@ static inline uint64_t s2tte_pa(uint64_t e, int level)
 	return e & S2TTE_OA_MASK & ~(rtt_level_size(level) - 1);
 }
 
-/* Entries that make an RTT "live": ASSIGNED (any), ASSIGNED_NS and TABLE. */
+/* Live RTT entries (spec A5.5.8: they hold a PA): ASSIGNED (any RIPAS),
+ * ASSIGNED_NS and TABLE. An RTT is live, and its refcount non-zero, only for
+ * ASSIGNED and TABLE entries: NS mappings do not pin it. */
 static inline bool s2tte_is_live(uint64_t e, int level)
 {
 	enum s2tte_kind k = s2tte_kind(e, level);

@@ -44,8 +44,10 @@ RMI_HANDLER(rmi_rtt_map_unprotected)
 	} else if (s2tte_kind(*e, wi.level) != S2TTE_UNASSIGNED_NS) {
 		ret = rmi_return(RMI_ERROR_RTT, (unsigned)level); /* rtte_state */
 	} else {
+		/* No refcount: an ASSIGNED_NS entry is a live RTTE but does not
+		 * make its RTT live (spec A5.5.8, RttIsLive: ASSIGNED or TABLE
+		 * entries only), so RTT_DESTROY may discard NS mappings. */
 		*e = s2tte_assigned_ns(desc, (int)level);
-		wi.g->refcount++;
 		ret = rmi_return(RMI_SUCCESS, 0);
 	}
 	granule_unlock(wi.g);
@@ -78,7 +80,6 @@ RMI_HANDLER(rmi_rtt_unmap_unprotected)
 		ret = rmi_return(RMI_ERROR_RTT, (unsigned)level); /* rtte_state */
 	} else {
 		*e = s2tte_unassigned_ns();
-		wi.g->refcount--;
 		ret = rmi_return(RMI_SUCCESS, 0);
 	}
 	res->x[0] = rtt_skip_non_live(&wi, ipa);

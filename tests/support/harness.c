@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct tm *tm_create_cfg(const struct ccakit_machine_config *cfg)
+struct tmach *tm_create_cfg(const struct ccakit_machine_config *cfg)
 {
-	struct tm *t = calloc(1, sizeof(*t));
+	struct tmach *t = calloc(1, sizeof(*t));
 	char err[256];
 	assert_non_null(t);
 	if (ccakit_machine_create(cfg, &t->m, err, sizeof(err)) != 0)
@@ -17,19 +17,19 @@ struct tm *tm_create_cfg(const struct ccakit_machine_config *cfg)
 	return t;
 }
 
-struct tm *tm_create(uint64_t dram_size, unsigned pe_count)
+struct tmach *tm_create(uint64_t dram_size, unsigned pe_count)
 {
 	struct ccakit_machine_config cfg = { .dram_size = dram_size, .pe_count = pe_count };
 	return tm_create_cfg(&cfg);
 }
 
-void tm_destroy(struct tm *t)
+void tm_destroy(struct tmach *t)
 {
 	ccakit_machine_destroy(t->m);
 	free(t);
 }
 
-static uint64_t rmi_va(struct tm *t, unsigned pe, struct rmi_out *out, uint32_t fid,
+static uint64_t rmi_va(struct tmach *t, unsigned pe, struct rmi_out *out, uint32_t fid,
 		       unsigned nargs, va_list ap)
 {
 	struct ccakit_smc_regs r = { .x = { fid } };
@@ -43,7 +43,7 @@ static uint64_t rmi_va(struct tm *t, unsigned pe, struct rmi_out *out, uint32_t 
 	return r.x[0];
 }
 
-uint64_t rmi(struct tm *t, uint32_t fid, unsigned nargs, ...)
+uint64_t rmi(struct tmach *t, uint32_t fid, unsigned nargs, ...)
 {
 	va_list ap;
 	va_start(ap, nargs);
@@ -52,7 +52,7 @@ uint64_t rmi(struct tm *t, uint32_t fid, unsigned nargs, ...)
 	return x0;
 }
 
-uint64_t rmi_res(struct tm *t, struct rmi_out *out, uint32_t fid, unsigned nargs, ...)
+uint64_t rmi_res(struct tmach *t, struct rmi_out *out, uint32_t fid, unsigned nargs, ...)
 {
 	va_list ap;
 	va_start(ap, nargs);
@@ -61,7 +61,7 @@ uint64_t rmi_res(struct tm *t, struct rmi_out *out, uint32_t fid, unsigned nargs
 	return x0;
 }
 
-uint64_t rmi_pe(struct tm *t, unsigned pe, struct rmi_out *out, uint32_t fid, unsigned nargs, ...)
+uint64_t rmi_pe(struct tmach *t, unsigned pe, struct rmi_out *out, uint32_t fid, unsigned nargs, ...)
 {
 	va_list ap;
 	va_start(ap, nargs);
@@ -70,7 +70,7 @@ uint64_t rmi_pe(struct tm *t, unsigned pe, struct rmi_out *out, uint32_t fid, un
 	return x0;
 }
 
-uint64_t tm_granule(struct tm *t)
+uint64_t tm_granule(struct tmach *t)
 {
 	if (t->next >= t->limit)
 		fail_msg("test machine out of granules");
@@ -80,14 +80,14 @@ uint64_t tm_granule(struct tm *t)
 	return pa;
 }
 
-uint64_t tm_delegated(struct tm *t)
+uint64_t tm_delegated(struct tmach *t)
 {
 	uint64_t pa = tm_granule(t);
 	assert_rmi(rmi(t, RMI_GRANULE_DELEGATE, 1, pa), RMI_SUCCESS, 0);
 	return pa;
 }
 
-uint64_t tm_realm_params(struct tm *t, struct trealm *r, unsigned s2sz, int level_start,
+uint64_t tm_realm_params(struct tmach *t, struct trealm *r, unsigned s2sz, int level_start,
 			 unsigned hash_algo, uint16_t vmid)
 {
 	unsigned single = 9u * (unsigned)(3 - level_start) + 12 + 9;
@@ -114,7 +114,7 @@ uint64_t tm_realm_params(struct tm *t, struct trealm *r, unsigned s2sz, int leve
 	return r->params;
 }
 
-void tm_realm_create(struct tm *t, struct trealm *r, unsigned s2sz, int level_start,
+void tm_realm_create(struct tmach *t, struct trealm *r, unsigned s2sz, int level_start,
 		     uint16_t vmid)
 {
 	if (!s2sz) {
@@ -126,7 +126,7 @@ void tm_realm_create(struct tm *t, struct trealm *r, unsigned s2sz, int level_st
 	assert_rmi(rmi(t, RMI_REALM_CREATE, 2, r->rd, r->params), RMI_SUCCESS, 0);
 }
 
-void tm_rtt_map_to(struct tm *t, struct trealm *r, uint64_t ipa, int level)
+void tm_rtt_map_to(struct tmach *t, struct trealm *r, uint64_t ipa, int level)
 {
 	for (int l = r->level_start + 1; l <= level; l++) {
 		uint64_t size = UINT64_C(1) << (12 + 9 * (3 - (l - 1)));
@@ -145,7 +145,7 @@ void tm_rtt_map_to(struct tm *t, struct trealm *r, uint64_t ipa, int level)
 	}
 }
 
-uint64_t tm_rec_create(struct tm *t, struct trealm *r, uint64_t mpidr, uint64_t flags,
+uint64_t tm_rec_create(struct tmach *t, struct trealm *r, uint64_t mpidr, uint64_t flags,
 		       uint64_t *aux_out)
 {
 	struct rmi_out o;
@@ -168,7 +168,7 @@ uint64_t tm_rec_create(struct tm *t, struct trealm *r, uint64_t mpidr, uint64_t 
 	return rec;
 }
 
-uint64_t tm_data_create(struct tm *t, struct trealm *r, uint64_t ipa)
+uint64_t tm_data_create(struct tmach *t, struct trealm *r, uint64_t ipa)
 {
 	uint64_t src = tm_granule(t);
 	uint64_t data = tm_delegated(t);
@@ -181,7 +181,7 @@ uint64_t tm_data_create(struct tm *t, struct trealm *r, uint64_t ipa)
 	return data;
 }
 
-void tm_realm_teardown(struct tm *t, struct trealm *r)
+void tm_realm_teardown(struct tmach *t, struct trealm *r)
 {
 	struct rmi_out o;
 	for (unsigned i = 0; i < r->nrecs; i++) {
@@ -208,4 +208,19 @@ void tm_realm_teardown(struct tm *t, struct trealm *r)
 		assert_rmi(rmi(t, RMI_GRANULE_UNDELEGATE, 1, r->rtt_base + i * GRANULE_SIZE),
 			   RMI_SUCCESS, 0);
 	r->nrecs = r->ndata = r->nrtts = 0;
+}
+
+void tm_states_create(struct tmach *t, struct tm_states *s, uint16_t vmid)
+{
+	memset(s, 0, sizeof(*s));
+	tm_realm_create(t, &s->r, 40, 1, vmid);
+	tm_rtt_map_to(t, &s->r, 0, 3);
+	s->rd = s->r.rd;
+	s->rtt = s->r.rtt_base;
+	s->rtt3 = s->r.rtts[s->r.nrtts - 1].pa;
+	s->data = tm_data_create(t, &s->r, 0);
+	s->rec = tm_rec_create(t, &s->r, 0, RMI_REC_FLAG_RUNNABLE, NULL);
+	s->rec_aux = s->r.rec_aux[0][0];
+	s->undelegated = tm_granule(t);
+	s->delegated = tm_delegated(t);
 }

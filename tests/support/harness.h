@@ -17,7 +17,7 @@
 
 #define MIB (UINT64_C(1) << 20)
 
-struct tm {
+struct tmach {
 	struct ccakit_machine *m;
 	struct ccakit_memory_map map;
 	uint64_t next;      /* bump allocator over NS DRAM granules */
@@ -30,19 +30,19 @@ struct rmi_out {
 	uint64_t x[4];
 };
 
-struct tm *tm_create(uint64_t dram_size, unsigned pe_count);
-struct tm *tm_create_cfg(const struct ccakit_machine_config *cfg);
-void tm_destroy(struct tm *t);
+struct tmach *tm_create(uint64_t dram_size, unsigned pe_count);
+struct tmach *tm_create_cfg(const struct ccakit_machine_config *cfg);
+void tm_destroy(struct tmach *t);
 
 /* X0 of an RMI call from PE 0 (or `pe`) with up to five arguments. */
-uint64_t rmi(struct tm *t, uint32_t fid, unsigned nargs, ...);
-uint64_t rmi_pe(struct tm *t, unsigned pe, struct rmi_out *out, uint32_t fid, unsigned nargs, ...);
-uint64_t rmi_res(struct tm *t, struct rmi_out *out, uint32_t fid, unsigned nargs, ...);
+uint64_t rmi(struct tmach *t, uint32_t fid, unsigned nargs, ...);
+uint64_t rmi_pe(struct tmach *t, unsigned pe, struct rmi_out *out, uint32_t fid, unsigned nargs, ...);
+uint64_t rmi_res(struct tmach *t, struct rmi_out *out, uint32_t fid, unsigned nargs, ...);
 
 /* A fresh NS granule (zeroed), and one delegated to the Realm PAS. */
-uint64_t tm_granule(struct tm *t);
-uint64_t tm_delegated(struct tm *t);
-static inline void *tm_ptr(struct tm *t, uint64_t pa)
+uint64_t tm_granule(struct tmach *t);
+uint64_t tm_delegated(struct tmach *t);
+static inline void *tm_ptr(struct tmach *t, uint64_t pa)
 {
 	return ccakit_pa_to_ptr(t->m, pa);
 }
@@ -50,8 +50,8 @@ static inline void *tm_ptr(struct tm *t, uint64_t pa)
 /* Addresses every "_bound" test uses. */
 #define PA_MMIO UINT64_C(0x09000000)                /* the UART: device memory */
 #define PA_OUTSIDE (UINT64_C(1) << 47)              /* in the PA range, no DRAM */
-static inline uint64_t tm_secure(struct tm *t) { return t->map.secure.base; }
-static inline uint64_t tm_root(struct tm *t) { return t->map.root.base; }
+static inline uint64_t tm_secure(struct tmach *t) { return t->map.secure.base; }
+static inline uint64_t tm_root(struct tmach *t) { return t->map.root.base; }
 
 /* A realm and the granules it was built from. */
 struct trealm {
@@ -72,22 +72,22 @@ struct trealm {
 
 /* Fills an RmiRealmParams granule: valid defaults (SHA-256, num_bps and
  * num_wps 1) with the given shape, VMID and fresh delegated RTTs. */
-uint64_t tm_realm_params(struct tm *t, struct trealm *r, unsigned s2sz, int level_start,
+uint64_t tm_realm_params(struct tmach *t, struct trealm *r, unsigned s2sz, int level_start,
 			 unsigned hash_algo, uint16_t vmid);
 /* Creates a realm (asserts success). s2sz 40, start level 1 when 0 given. */
-void tm_realm_create(struct tm *t, struct trealm *r, unsigned s2sz, int level_start,
+void tm_realm_create(struct tmach *t, struct trealm *r, unsigned s2sz, int level_start,
 		     uint16_t vmid);
 /* RTT_CREATE for every level from start+1 down to `level` over ipa. */
-void tm_rtt_map_to(struct tm *t, struct trealm *r, uint64_t ipa, int level);
+void tm_rtt_map_to(struct tmach *t, struct trealm *r, uint64_t ipa, int level);
 /* A REC (index = current count) with its aux granules; returns the REC PA. */
-uint64_t tm_rec_create(struct tm *t, struct trealm *r, uint64_t mpidr, uint64_t flags,
+uint64_t tm_rec_create(struct tmach *t, struct trealm *r, uint64_t mpidr, uint64_t flags,
 		       uint64_t *aux_out);
 /* DATA_CREATE of a measured zero page at ipa (RTTs must reach level 3). */
-uint64_t tm_data_create(struct tm *t, struct trealm *r, uint64_t ipa);
+uint64_t tm_data_create(struct tmach *t, struct trealm *r, uint64_t ipa);
 
 /* Full teardown of everything in a realm, then REALM_DESTROY and undelegate of
  * every granule it used. Asserts each step. */
-void tm_realm_teardown(struct tm *t, struct trealm *r);
+void tm_realm_teardown(struct tmach *t, struct trealm *r);
 
 /* Asserts that X0 is status with index. */
 #define assert_rmi(x0, status, index)                                                       \
@@ -98,5 +98,22 @@ void tm_realm_teardown(struct tm *t, struct trealm *r);
 				 ccakit_rmi_status_name(rmi_return((status), 0)), (unsigned)(index), \
 				 ccakit_rmi_status_name(_x0), (unsigned long long)_x0);           \
 	} while (0)
+
+/* One granule in each RMM state, for the "_state" failure rows: a NEW realm
+ * (s2sz 40, start level 1, VMID `vmid`) with RTTs down to level 3 over IPA 0,
+ * a DATA granule at IPA 0 and a runnable REC 0 with its aux granules, plus
+ * an NS (UNDELEGATED) and a DELEGATED granule. */
+struct tm_states {
+	struct trealm r;
+	uint64_t undelegated;
+	uint64_t delegated;
+	uint64_t rd;      /* = r.rd */
+	uint64_t rtt;     /* a starting-level RTT of r (= r.rtt_base) */
+	uint64_t rtt3;    /* the level-3 RTT over IPA 0 */
+	uint64_t data;    /* DATA at IPA 0 */
+	uint64_t rec;     /* REC 0 */
+	uint64_t rec_aux; /* REC 0's first aux granule */
+};
+void tm_states_create(struct tmach *t, struct tm_states *s, uint16_t vmid);
 
 #endif

@@ -7,7 +7,7 @@
 static void rmi_version_reports_1_0(void **state)
 {
 	(void)state;
-	struct tm *t = tm_create(16 * MIB, 1);
+	struct tmach *t = tm_create(16 * MIB, 1);
 	struct rmi_out o;
 	assert_rmi(rmi_res(t, &o, RMI_VERSION, 1, RMI_ABI_VERSION), RMI_SUCCESS, 0);
 	assert_int_equal(o.x[0], 0x10000);
@@ -18,7 +18,7 @@ static void rmi_version_reports_1_0(void **state)
 static void realm_lifecycle_builds_and_tears_down(void **state)
 {
 	(void)state;
-	struct tm *t = tm_create(16 * MIB, 1);
+	struct tmach *t = tm_create(16 * MIB, 1);
 	struct trealm r;
 	tm_realm_create(t, &r, 40, 1, 1);
 	tm_rtt_map_to(t, &r, 0, 3);
@@ -45,7 +45,7 @@ static void touch(void *p)
 static void normal_world_write_to_delegated_granule_faults(void **state)
 {
 	(void)state;
-	struct tm *t = tm_create(16 * MIB, 1);
+	struct tmach *t = tm_create(16 * MIB, 1);
 	uint64_t pa = tm_delegated(t);
 	struct ccakit_gpf gpf;
 	assert_true(ccakit_nw_guard(t->m, touch, tm_ptr(t, pa), &gpf));

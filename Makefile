@@ -1,10 +1,12 @@
-# ccakit: thin wrapper over CMake/CTest. `make demo`, `make check`, `make bench`.
+# ccakit: thin wrapper over CMake/CTest. `make demo`, `make check`, `make bench`
+# (`make bench BENCH_ARGS=--quick` for fewer repetitions).
 JOBS ?= $(shell nproc)
 CMAKE ?= cmake
 BUILD := build
 ASAN_BUILD := build-asan
 TSAN_BUILD := build-tsan
 BENCH_BUILD := build-bench
+BENCH_ARGS ?=
 
 .PHONY: all deps build demo check test test-asan test-tsan bench clean
 
@@ -17,7 +19,11 @@ build: deps
 	@$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@$(CMAKE) --build $(BUILD) -j $(JOBS)
 
-demo: build
+# Builds only the tool, quietly (the log is shown if the build fails).
+demo: deps
+	@$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@$(CMAKE) --build $(BUILD) -j $(JOBS) --target ccakit >$(BUILD)/demo-build.log 2>&1 \
+		|| { cat $(BUILD)/demo-build.log; exit 1; }
 	@$(BUILD)/ccakit demo
 
 test: build
@@ -37,8 +43,8 @@ check: test test-asan test-tsan
 
 bench: deps
 	@$(CMAKE) -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
-	@$(CMAKE) --build $(BENCH_BUILD) -j $(JOBS)
-	@$(BENCH_BUILD)/bench/ccakit-bench
+	@$(CMAKE) --build $(BENCH_BUILD) -j $(JOBS) --target ccakit-bench >/dev/null
+	@$(BENCH_BUILD)/bench/ccakit-bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(BENCH_BUILD)

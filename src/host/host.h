@@ -1,0 +1,231 @@
+/* Normal world, NS-EL2: the hypervisor (the KVM role).
+ *
+ * The host owns a machine and plays its normal world from one PE: it hands
+ * out NS granules, delegates them, and builds and tears down realms with RMI
+ * calls, exactly as a hypervisor on CCA hardware would. It sees the machine
+ * only through the public API (include/ccakit/) and the ABI definitions
+ * (src/abi/); nothing here reaches into the monitor or the RMM.
+ *
+ * Return values: every function that can fail returns
+ *    0   on success;
+ *  > 0   the RMI return code of the call that failed (status | index << 8);
+ *  < 0   a negative errno for a failure on the host's side (-ENOMEM: no NS
+ *        granule left, -EINVAL: bad argument, -ENOSYS: SMC_UNKNOWN, ...).
+ * and leaves a sentence in host_error(): for an RMI failure the decoded call,
+ * e.g. "RMI_DATA_CREATE(rd=0x40003000, ...) = RMI_ERROR_RTT (level 2)". */
+#ifndef CCAKIT_HOST_H
+#define CCAKIT_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "abi/rmi.h"
+#include "ccakit/machine.h"
+
+/* ---- the host (host.c) ---- */
+
+struct host_config {
+	struct ccakit_machine_config machine;
+	unsigned pe;  /* the PE the host's RMI calls come from */
+	FILE *trace;  /* every RMI call, decoded, one a line; NULL for none */
+};
+
+struct host {
+	struct ccakit_machine *m;
+	struct ccakit_memory_map map;
+	unsigned pe;
+	uint64_t feat0; /* RmiFeatureRegister0 */
+
+	/* Granule allocator over NS DRAM (granule.c): a bump pointer that
+	 * skips the Secure and Root regions, and a free list threaded through
+	 * the free granules themselves (they are NS, so the host may write
+	 * them). in_use has one bit per DRAM granule. */
+	uint64_t bump;
+	uint64_t free_head;
+	uint64_t *in_use;
+	size_t granules_in_use;
+
+	/* VMIDs of live realms, one bit each. */
+	uint64_t *vmids;
+	unsigned vmid_count;
+
+	/* Trace; a run of calls that differ only by a granule address that
+	 * steps by 4 KiB is printed as its first call and a count. */
+	FILE *trace;
+	struct {
+		uint64_t in[18], out[18];
+		uint64_t last_addr;
+		unsigned more;
+		bool open;
+	} run;
+
+	char err[320];
+};
+
+/* Creates the machine and a host on it, checks the RMI version and reads
+ * the RMM's features. Returns 0, or a negative errno with a sentence in err. */
+int host_create(const struct host_config *cfg, struct host **out, char *err, size_t errlen);
+/* Destroys the host and its machine (realms still alive go with it). */
+void host_destroy(struct host *h);
+
+static inline struct ccakit_machine *host_machine(struct host *h)
+{
+	return h->m;
+}
+
+static inline const char *host_error(const struct host *h)
+{
+	return h->err;
+}
+
+/* The RMI status (RMI_ERROR_INPUT, ...) of a return value; 0 if it is not
+ * an RMI failure. */
+static inline unsigned host_rmi_status(int rc)
+{
+	return rc > 0 ? (unsigned)rc & 0xff : 0;
+}
+
+/* Issues an SMC from the host's PE: regs->x[0..17] in and out, traced.
+ * Returns 0 if the PE took it (X0 holds the result), or a negative errno. */
+int host_smc(struct host *h, struct ccakit_smc_regs *regs);
+
+/* An RMI call with nargs arguments (X1..); X1..X4 on return go to res (may
+ * be NULL), whatever the status. Returns as described at the top. */
+int host_rmi(struct host *h, uint64_t res[4], uint32_t fid, unsigned nargs, ...);
+
+/* Ends a run of coalesced trace lines, so that the caller may write to the
+ * trace itself. */
+void host_trace_flush(struct host *h);
+
+/* ---- granules (granule.c) ---- */
+
+/* A zeroed NS granule, or n physically contiguous ones. */
+int host_granule_alloc(struct host *h, uint64_t *pa);
+int host_granules_alloc(struct host *h, unsigned n, uint64_t *pa);
+/* Gives back a granule of this allocator; it must be in the NS PAS. */
+int host_granule_free(struct host *h, uint64_t pa);
+
+/* host_granule_alloc + RMI_GRANULE_DELEGATE; and RMI_GRANULE_UNDELEGATE +
+ * host_granule_free. */
+int host_delegate(struct host *h, uint64_t *pa);
+int host_undelegate(struct host *h, uint64_t pa);
+
+/* ---- realms (realm.c, rtt.c, data.c, rec.c) ---- */
+
+struct host_realm_config {
+	unsigned s2sz;      /* IPA width in bits; 0 means 40 */
+	unsigned hash_algo; /* RMI_HASH_SHA_256 or RMI_HASH_SHA_512 */
+	unsigned num_bps;   /* breakpoints, encoded count - 1; 0 = all the RMM offers */
+	unsigned num_wps;   /* watchpoints, likewise */
+	uint8_t rpv[64];    /* Realm Personalization Value */
+};
+
+struct host_rtt {
+	uint64_t pa;
+	uint64_t ipa; /* base of the IPA range the table maps */
+	int level;
+};
+
+struct host_rec {
+	uint64_t pa;
+	uint64_t mpidr;
+	unsigned num_aux;
+	uint64_t aux[RMI_MAX_REC_AUX_GRANULES];
+};
+
+struct host_realm {
+	uint64_t rd;
+	unsigned s2sz;
+	int rtt_level_start;
+	unsigned rtt_num_start;
+	uint64_t rtt_base;
+	uint16_t vmid;
+	bool active;
+
+	/* RTTs below the start level, in creation order (parents first). */
+	struct host_rtt *rtts;
+	size_t nrtts, rtts_cap;
+	struct host_rec *recs;
+	size_t nrecs, recs_cap;
+	uint64_t rec_aux_count; /* RMI_REC_AUX_COUNT, once read */
+
+	/* DATA: the next IPA a DATA_CREATE may use (ascending), and the IPA
+	 * range that may hold DATA granules, for teardown. */
+	uint64_t data_next;
+	uint64_t data_lo, data_hi;
+	size_t ndata;
+	uint64_t src; /* NS bounce granule for DATA_CREATE contents; 0 if none */
+
+	/* Granules a teardown has freed from the realm but not yet undelegated
+	 * (kept so that a failed teardown can be resumed). */
+	uint64_t *retired;
+	size_t nretired, retired_cap;
+};
+
+/* The start level and number of concatenated start tables for an IPA width,
+ * the way reference-measurement tools assume: the fewest levels, with up to
+ * 16 concatenated start tables. Returns false if s2sz is not 32..48. */
+bool host_rtt_start(unsigned s2sz, int *level_start, unsigned *num_start);
+
+/* RMI_REALM_CREATE: delegates the RD and the start tables, picks a VMID. */
+int host_realm_create(struct host *h, const struct host_realm_config *cfg,
+		      struct host_realm **out);
+int host_realm_activate(struct host *h, struct host_realm *r);
+/* Full teardown: RECs, DATA (skipping with DATA_DESTROY's top), RTTs
+ * bottom-up, RMI_REALM_DESTROY, then every granule undelegated and back in
+ * the allocator; frees r. On failure r stays valid and may be retried. */
+int host_realm_destroy(struct host *h, struct host_realm *r);
+
+/* RTT_CREATE for the levels from the start level + 1 down to `level` over
+ * ipa, where the host has none yet (rtt.c). */
+int host_rtt_map(struct host *h, struct host_realm *r, uint64_t ipa, int level);
+/* RMI_RTT_INIT_RIPAS over [base, top) (granule aligned), as the largest
+ * entries that fit (level 2 blocks, else level 3 pages), creating RTTs as
+ * needed. */
+int host_init_ripas(struct host *h, struct host_realm *r, uint64_t base, uint64_t top);
+
+/* RMI_DATA_CREATE of len bytes (zero padded to whole granules) at ipa,
+ * measured or not. IPAs must ascend from one call to the next (data.c). */
+int host_data_create(struct host *h, struct host_realm *r, uint64_t ipa, const void *src,
+		     size_t len, bool measure);
+/* RMI_DATA_CREATE_UNKNOWN over [ipa, ipa + len). */
+int host_data_create_unknown(struct host *h, struct host_realm *r, uint64_t ipa, size_t len);
+
+/* RMI_REC_CREATE of the next REC (its index is the number created so far)
+ * with RMI_REC_AUX_COUNT aux granules; only REC 0 is runnable. gprs may be
+ * NULL (rec.c). */
+int host_rec_create(struct host *h, struct host_realm *r, uint64_t pc, const uint64_t gprs[8]);
+
+/* A whole realm, built in the order reference-measurement tools assume. */
+struct host_image {
+	uint64_t ipa;
+	const void *data;
+	size_t len;
+	bool measure;
+};
+
+struct host_region {
+	uint64_t ipa;
+	uint64_t len;
+};
+
+struct host_realm_layout {
+	struct host_realm_config realm;
+	struct host_region ram;               /* RTT_INIT_RIPAS */
+	const struct host_image *images;      /* DATA_CREATE, any order */
+	size_t nimages;
+	const struct host_region *unknown;    /* DATA_CREATE_UNKNOWN */
+	size_t nunknown;
+	unsigned nrecs;                       /* at least 1 */
+	uint64_t pc;                          /* REC 0's entry point */
+	uint64_t gprs[8];                     /* REC 0's X0..X7 */
+};
+
+/* REALM_CREATE, RTT_INIT_RIPAS over the RAM, DATA_CREATE in ascending IPA,
+ * DATA_CREATE_UNKNOWN, REC_CREATE; the realm is left NEW, for
+ * host_realm_activate. On failure everything built is torn down. */
+int host_realm_build(struct host *h, const struct host_realm_layout *l, struct host_realm **out);
+
+#endif

@@ -9,25 +9,7 @@
 #include <string.h>
 
 #include <ccakit/machine.h>
-#include <ccakit/rmi.h>
-
-/* RMI 1.0 function IDs and the RmiRealmParams layout, from the Arm RMM
- * specification 1.0-REL0 (ccakit/rmi.h names only RMI_VERSION). */
-#define RMI_GRANULE_DELEGATE 0xC4000151u
-#define RMI_GRANULE_UNDELEGATE 0xC4000152u
-#define RMI_REALM_CREATE 0xC4000158u
-#define RMI_REALM_DESTROY 0xC4000159u
-
-#define PARAMS_S2SZ 0x008          /* UInt8 */
-#define PARAMS_NUM_BPS 0x018       /* UInt8, count - 1 */
-#define PARAMS_NUM_WPS 0x020       /* UInt8, count - 1 */
-#define PARAMS_HASH_ALGO 0x030     /* UInt8, 0 = SHA-256 */
-#define PARAMS_VMID 0x800          /* UInt16 */
-#define PARAMS_RTT_BASE 0x808      /* Address */
-#define PARAMS_RTT_LEVEL 0x810     /* Int64 */
-#define PARAMS_RTT_NUM_START 0x818 /* UInt32 */
-
-#define GRANULE 4096u
+#include <ccakit/rmi.h> /* the decoder, and <ccakit/abi/rmi.h>: FIDs, RmiRealmParams, ... */
 
 static struct ccakit_machine *m;
 
@@ -44,11 +26,6 @@ static uint64_t rmi(uint32_t fid, uint64_t a1, uint64_t a2)
 	ccakit_rmi_format(line, sizeof(line), in, r.x);
 	printf("  %s\n", line);
 	return r.x[0];
-}
-
-static void put(uint64_t pa, unsigned offset, const void *value, size_t len)
-{
-	memcpy((char *)ccakit_pa_to_ptr(m, pa) + offset, value, len);
 }
 
 static void read_granule(void *p)
@@ -75,27 +52,24 @@ int main(void)
 
 	/* Three NS granules from the bottom of DRAM: the realm parameters
 	 * (they stay NS), the RD and the starting-level RTT. */
-	uint64_t params = map.dram.base, rd = params + GRANULE, rtt = rd + GRANULE;
+	uint64_t params = map.dram.base, rd = params + GRANULE_SIZE, rtt = rd + GRANULE_SIZE;
 
-	failures += rmi(CCAKIT_RMI_VERSION_FID, CCAKIT_RMI_ABI_1_0, 0) != 0;
-	failures += rmi(RMI_GRANULE_DELEGATE, rd, 0) != 0;
+	failures += rmi(RMI_VERSION, RMI_ABI_VERSION, 0) != RMI_SUCCESS;
+	failures += rmi(RMI_GRANULE_DELEGATE, rd, 0) != RMI_SUCCESS;
 	failures += rmi(RMI_GRANULE_DELEGATE, rtt, 0) != 0;
 	printf("  the RD granule is now in the %s PAS\n", ccakit_pas_name(ccakit_pas_of(m, rd)));
 
 	/* A 39-bit IPA space starts at level 1 with one table. */
-	uint8_t s2sz = 39, bps = 1, wps = 1, sha256 = 0;
-	uint16_t vmid = 1;
-	int64_t level = 1;
-	uint32_t num_start = 1;
-	memset(ccakit_pa_to_ptr(m, params), 0, GRANULE);
-	put(params, PARAMS_S2SZ, &s2sz, 1);
-	put(params, PARAMS_NUM_BPS, &bps, 1);
-	put(params, PARAMS_NUM_WPS, &wps, 1);
-	put(params, PARAMS_HASH_ALGO, &sha256, 1);
-	put(params, PARAMS_VMID, &vmid, 2);
-	put(params, PARAMS_RTT_BASE, &rtt, 8);
-	put(params, PARAMS_RTT_LEVEL, &level, 8);
-	put(params, PARAMS_RTT_NUM_START, &num_start, 4);
+	struct rmi_realm_params *p = ccakit_pa_to_ptr(m, params);
+	memset(p, 0, sizeof(*p));
+	p->s2sz = 39;
+	p->num_bps = 1; /* encoded count - 1 */
+	p->num_wps = 1;
+	p->hash_algo = RMI_HASH_SHA_256;
+	p->vmid = 1;
+	p->rtt_base = rtt;
+	p->rtt_level_start = 1;
+	p->rtt_num_start = 1;
 	failures += rmi(RMI_REALM_CREATE, rd, params) != 0;
 
 	/* The normal world cannot read the realm's descriptor: the access

@@ -1,17 +1,22 @@
-/* ccakit: RMI 1.0 function IDs and status codes for embedders, and a decoder
- * that names them (for traces and error messages). */
+/* ccakit: the RMI 1.0 ABI for embedders, and a decoder that names calls (for
+ * traces and error messages).
+ *
+ * <ccakit/abi/rmi.h> holds the ABI itself, exactly as the RMM uses it:
+ * function IDs (RMI_DATA_CREATE, ...), status codes and rmi_return(),
+ * RmiRealmParams, RmiRecParams and RmiRecRun as C structures whose every
+ * offset is checked against the spec, RIPAS and RTT entry states, feature
+ * register fields. Names are the spec's. */
 #ifndef CCAKIT_RMI_H
 #define CCAKIT_RMI_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ccakit/abi/rmi.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-#define CCAKIT_RMI_VERSION_FID UINT32_C(0xC4000150)
-#define CCAKIT_RMI_ABI_1_0 UINT64_C(0x10000)
 
 struct ccakit_rmi_command {
 	uint32_t fid;

@@ -1,5 +1,6 @@
 /* The embedding API (include/ccakit/machine.h): power on the hardware, boot
  * the monitor (which boots the RMM), and give the caller the normal world. */
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 

@@ -14,6 +14,7 @@
 #ifndef CCAKIT_RMM_H
 #define CCAKIT_RMM_H
 
+#include <assert.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>

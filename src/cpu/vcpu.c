@@ -1,0 +1,508 @@
+/* The vCPU engine: unicorn 2.0.1 running a REC's EL1/EL0 code behind stage-2
+ * translation. docs/unicorn-notes.md records the measured behaviour this
+ * file is built on. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <unicorn/unicorn.h>
+
+#include "cpu/vcpu.h"
+
+#define PAGE 4096u
+/* The boot page's PA: not 0, which unicorn would take for "stop here" when
+ * it is also the start address. */
+#define BOOT_PA UINT64_C(0x1000)
+#define ADDR_LIMIT (UINT64_C(1) << 48)
+/* An HPFAR_EL2 value no fault produces (bits [63:44] are RES0): tells a
+ * stage-2 fault, which writes HPFAR, from one of the guest's own. */
+#define HPFAR_UNSET UINT64_C(0xfff0000000000000)
+
+/* EL2/EL3 configuration of every engine. */
+#define SCR_EL3_NS (UINT64_C(1) << 0)
+#define SCR_EL3_HCE (UINT64_C(1) << 8)
+#define SCR_EL3_RW (UINT64_C(1) << 10)
+#define HCR_EL2_VM (UINT64_C(1) << 0)
+#define HCR_EL2_FMO (UINT64_C(1) << 3)
+#define HCR_EL2_IMO (UINT64_C(1) << 4)
+#define HCR_EL2_TWI (UINT64_C(1) << 13)
+#define HCR_EL2_RW (UINT64_C(1) << 31)
+#define PSTATE_EL1H UINT64_C(0x3c5)
+#define MSR_TPIDR_EL1_XZR UINT32_C(0xd518d09f)
+
+struct sysreg {
+	uint8_t op0, op1, crn, crm, op2;
+};
+
+#define SYSREG(a, b, c, d, e) ((struct sysreg){ a, b, c, d, e })
+#define R_SCR_EL3 SYSREG(3, 6, 1, 1, 0)
+#define R_HCR_EL2 SYSREG(3, 4, 1, 1, 0)
+#define R_VTCR_EL2 SYSREG(3, 4, 2, 1, 2)
+#define R_VTTBR_EL2 SYSREG(3, 4, 2, 1, 0)
+#define R_HPFAR_EL2 SYSREG(3, 4, 6, 0, 4)
+#define R_VMPIDR_EL2 SYSREG(3, 4, 0, 0, 5)
+
+/* The EL1/EL0 system registers a REC carries, in struct vcpu_regs order. */
+static const struct {
+	struct sysreg reg;
+	size_t offset;
+} rec_sysregs[] = {
+	{ SYSREG(3, 0, 4, 0, 0), offsetof(struct vcpu_regs, spsr_el1) },
+	{ SYSREG(3, 0, 5, 2, 0), offsetof(struct vcpu_regs, esr_el1) },
+	{ SYSREG(3, 0, 6, 0, 0), offsetof(struct vcpu_regs, far_el1) },
+	{ SYSREG(3, 0, 12, 0, 0), offsetof(struct vcpu_regs, vbar_el1) },
+	{ SYSREG(3, 0, 1, 0, 0), offsetof(struct vcpu_regs, sctlr_el1) },
+	{ SYSREG(3, 0, 2, 0, 2), offsetof(struct vcpu_regs, tcr_el1) },
+	{ SYSREG(3, 0, 2, 0, 0), offsetof(struct vcpu_regs, ttbr0_el1) },
+	{ SYSREG(3, 0, 2, 0, 1), offsetof(struct vcpu_regs, ttbr1_el1) },
+	{ SYSREG(3, 0, 10, 2, 0), offsetof(struct vcpu_regs, mair_el1) },
+	{ SYSREG(3, 0, 10, 3, 0), offsetof(struct vcpu_regs, amair_el1) },
+	{ SYSREG(3, 0, 1, 0, 2), offsetof(struct vcpu_regs, cpacr_el1) },
+	{ SYSREG(3, 0, 13, 0, 1), offsetof(struct vcpu_regs, contextidr_el1) },
+	{ SYSREG(3, 3, 13, 0, 2), offsetof(struct vcpu_regs, tpidr_el0) },
+	{ SYSREG(3, 3, 13, 0, 3), offsetof(struct vcpu_regs, tpidrro_el0) },
+	{ SYSREG(3, 0, 13, 0, 4), offsetof(struct vcpu_regs, tpidr_el1) },
+	{ SYSREG(3, 0, 7, 4, 0), offsetof(struct vcpu_regs, par_el1) },
+	{ SYSREG(3, 0, 14, 1, 0), offsetof(struct vcpu_regs, cntkctl_el1) },
+	{ SYSREG(3, 4, 0, 0, 5), offsetof(struct vcpu_regs, vmpidr) },
+};
+
+struct vcpu {
+	uc_engine *uc;
+	uc_hook intr_hook;
+	struct vcpu_memory mem;
+	uint8_t *boot_page; /* RAM at BOOT_PA: the msr that rebuilds the cached mode */
+	struct vcpu_stage2 s2;
+	vcpu_smc_fn smc_fn;
+	void *smc_ctx;
+	struct vcpu_exit *exit; /* the run in progress */
+	bool exit_set;
+	/* Preemption: a watchdog ends a run that outlives its slice. */
+	pthread_t watchdog;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool running;
+	bool quit;
+	uint64_t run_id;
+	struct timespec deadline;
+	bool has_deadline;
+};
+
+static uint64_t sysreg_read(struct vcpu *v, struct sysreg r)
+{
+	uc_arm64_cp_reg cp = { .crn = r.crn, .crm = r.crm, .op0 = r.op0, .op1 = r.op1, .op2 = r.op2 };
+	uc_reg_read(v->uc, UC_ARM64_REG_CP_REG, &cp);
+	return cp.val;
+}
+
+static void sysreg_write(struct vcpu *v, struct sysreg r, uint64_t value)
+{
+	uc_arm64_cp_reg cp = {
+		.crn = r.crn, .crm = r.crm, .op0 = r.op0, .op1 = r.op1, .op2 = r.op2, .val = value
+	};
+	uc_reg_write(v->uc, UC_ARM64_REG_CP_REG, &cp);
+}
+
+static void set_exit(struct vcpu *v, enum vcpu_exit_reason reason)
+{
+	if (!v->exit_set) {
+		v->exit->reason = reason;
+		v->exit_set = true;
+	}
+	uc_emu_stop(v->uc);
+}
+
+/* ---- memory ---- */
+
+static uint64_t alias_read(uc_engine *uc, uint64_t offset, unsigned size, void *ctx)
+{
+	struct vcpu *v = ctx;
+	uint64_t value = 0;
+	(void)uc;
+	if (!v->mem.ns_read || !v->mem.ns_read(v->mem.ns_ctx, offset, &value, size)) {
+		v->exit->ns_pa = offset;
+		v->exit->ns_write = false;
+		set_exit(v, VCPU_EXIT_NS_ABORT);
+		return 0;
+	}
+	return value;
+}
+
+static void alias_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value, void *ctx)
+{
+	struct vcpu *v = ctx;
+	(void)uc;
+	if (!v->mem.ns_write || !v->mem.ns_write(v->mem.ns_ctx, offset, &value, size)) {
+		v->exit->ns_pa = offset;
+		v->exit->ns_write = true;
+		set_exit(v, VCPU_EXIT_NS_ABORT);
+	}
+}
+
+/* The dummy regions only satisfy unicorn's address check; stage 2 never
+ * outputs into them, so reaching one is an internal error. */
+static uint64_t unbacked_read(uc_engine *uc, uint64_t offset, unsigned size, void *ctx)
+{
+	struct vcpu *v = ctx;
+	(void)uc;
+	(void)size;
+	snprintf(v->exit->error, sizeof(v->exit->error),
+		 "stage 2 produced an unbacked physical address (region offset 0x%llx)",
+		 (unsigned long long)offset);
+	set_exit(v, VCPU_EXIT_ERROR);
+	return 0;
+}
+
+static void unbacked_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value, void *ctx)
+{
+	(void)value;
+	unbacked_read(uc, offset, size, ctx);
+}
+
+static int map_memory(struct vcpu *v, char *err, size_t errlen)
+{
+	const uint64_t dram_end = v->mem.dram_base + v->mem.dram_size;
+	struct {
+		uint64_t base, end;
+		int kind; /* 0 RAM (boot page), 1 DRAM, 2 alias, 3 unbacked */
+	} regions[] = {
+		{ 0, BOOT_PA, 3 },
+		{ BOOT_PA, BOOT_PA + PAGE, 0 },
+		{ BOOT_PA + PAGE, v->mem.dram_base, 3 },
+		{ v->mem.dram_base, dram_end, 1 },
+		{ dram_end, VCPU_NS_ALIAS_BASE, 3 },
+		{ VCPU_NS_ALIAS_BASE, VCPU_NS_ALIAS_BASE + VCPU_NS_ALIAS_SIZE, 2 },
+		{ VCPU_NS_ALIAS_BASE + VCPU_NS_ALIAS_SIZE, ADDR_LIMIT, 3 },
+	};
+	for (size_t i = 0; i < sizeof(regions) / sizeof(regions[0]); i++) {
+		uint64_t base = regions[i].base, size = regions[i].end - regions[i].base;
+		uc_err e = UC_ERR_OK;
+		if (regions[i].end <= regions[i].base)
+			continue;
+		switch (regions[i].kind) {
+		case 0:
+			e = uc_mem_map_ptr(v->uc, base, size, UC_PROT_ALL, v->boot_page);
+			break;
+		case 1:
+			e = uc_mem_map_ptr(v->uc, base, size, UC_PROT_ALL, v->mem.dram);
+			break;
+		case 2:
+			e = uc_mmio_map(v->uc, base, size, alias_read, v, alias_write, v);
+			break;
+		default:
+			e = uc_mmio_map(v->uc, base, size, unbacked_read, v, unbacked_write, v);
+			break;
+		}
+		if (e != UC_ERR_OK) {
+			snprintf(err, errlen, "vCPU: cannot map 0x%llx-0x%llx: %s",
+				 (unsigned long long)base, (unsigned long long)regions[i].end,
+				 uc_strerror(e));
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* ---- exits ---- */
+
+static void on_interrupt(uc_engine *uc, uint32_t intno, void *ctx)
+{
+	struct vcpu *v = ctx;
+	(void)uc;
+
+	switch (intno) {
+	case VCPU_EXCP_SMC:
+		if (v->smc_fn && v->smc_fn(v->smc_ctx, v))
+			return; /* handled in place: the guest goes on */
+		set_exit(v, VCPU_EXIT_SMC);
+		return;
+	case VCPU_EXCP_HVC:
+		set_exit(v, VCPU_EXIT_HVC);
+		return;
+	case VCPU_EXCP_PREFETCH_ABORT:
+	case VCPU_EXCP_DATA_ABORT: {
+		uint64_t hpfar = sysreg_read(v, R_HPFAR_EL2);
+		if (hpfar != HPFAR_UNSET) {
+			sysreg_write(v, R_HPFAR_EL2, HPFAR_UNSET);
+			v->exit->hpfar = hpfar;
+			set_exit(v, intno == VCPU_EXCP_DATA_ABORT ? VCPU_EXIT_DATA_ABORT
+								  : VCPU_EXIT_INSN_ABORT);
+			return;
+		}
+		break; /* a fault of the guest's own stage 1 */
+	}
+	default:
+		break;
+	}
+	v->exit->intno = intno;
+	set_exit(v, VCPU_EXIT_EXCEPTION);
+}
+
+/* ---- preemption ---- */
+
+static void *watchdog_main(void *arg)
+{
+	struct vcpu *v = arg;
+	pthread_mutex_lock(&v->lock);
+	while (!v->quit) {
+		if (!v->running || !v->has_deadline) {
+			pthread_cond_wait(&v->cond, &v->lock);
+			continue;
+		}
+		uint64_t id = v->run_id;
+		int rc = pthread_cond_timedwait(&v->cond, &v->lock, &v->deadline);
+		if (rc == ETIMEDOUT && v->running && v->run_id == id)
+			uc_emu_stop(v->uc);
+	}
+	pthread_mutex_unlock(&v->lock);
+	return NULL;
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+	pthread_mutex_lock(&v->lock);
+	if (v->running)
+		uc_emu_stop(v->uc);
+	pthread_mutex_unlock(&v->lock);
+}
+
+/* ---- lifecycle ---- */
+
+int vcpu_create(const struct vcpu_memory *mem, struct vcpu **out, char *err, size_t errlen)
+{
+	struct vcpu *v = calloc(1, sizeof(*v));
+	uc_err e;
+	*out = NULL;
+	if (!v) {
+		snprintf(err, errlen, "vCPU: out of memory");
+		return -ENOMEM;
+	}
+	v->mem = *mem;
+	v->boot_page = aligned_alloc(PAGE, PAGE);
+	if (!v->boot_page) {
+		free(v);
+		snprintf(err, errlen, "vCPU: out of memory");
+		return -ENOMEM;
+	}
+	memset(v->boot_page, 0, PAGE);
+	memcpy(v->boot_page, &(uint32_t){ MSR_TPIDR_EL1_XZR }, sizeof(uint32_t));
+
+	e = uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &v->uc);
+	if (e == UC_ERR_OK)
+		e = uc_ctl_set_cpu_model(v->uc, UC_CPU_ARM64_MAX);
+	if (e != UC_ERR_OK) {
+		snprintf(err, errlen, "vCPU: cannot create an AArch64 engine: %s", uc_strerror(e));
+		goto fail;
+	}
+	static struct vcpu_exit boot_exit;
+	v->exit = &boot_exit;
+	if (map_memory(v, err, errlen) != 0)
+		goto fail;
+	e = uc_hook_add(v->uc, &v->intr_hook, UC_HOOK_INTR, (void *)on_interrupt, v, 1, 0);
+	if (e != UC_ERR_OK) {
+		snprintf(err, errlen, "vCPU: cannot hook exceptions: %s", uc_strerror(e));
+		goto fail;
+	}
+
+	/* Non-secure EL1 under EL2 with stage 2 on; the engine's cached mode
+	 * still says Secure until one msr rebuilds it (at a PA, since the
+	 * stale regime has no stage 2). */
+	sysreg_write(v, R_SCR_EL3, SCR_EL3_NS | SCR_EL3_HCE | SCR_EL3_RW);
+	sysreg_write(v, R_HCR_EL2, HCR_EL2_RW | HCR_EL2_VM | HCR_EL2_TWI | HCR_EL2_IMO | HCR_EL2_FMO);
+	sysreg_write(v, R_HPFAR_EL2, HPFAR_UNSET);
+	uint64_t pstate = PSTATE_EL1H;
+	uc_reg_write(v->uc, UC_ARM64_REG_PSTATE, &pstate);
+	e = uc_emu_start(v->uc, BOOT_PA, 0, 0, 1);
+	if (e != UC_ERR_OK) {
+		snprintf(err, errlen, "vCPU: cannot enter Non-secure EL1: %s", uc_strerror(e));
+		goto fail;
+	}
+
+	pthread_mutex_init(&v->lock, NULL);
+	pthread_cond_init(&v->cond, NULL);
+	if (pthread_create(&v->watchdog, NULL, watchdog_main, v) != 0) {
+		pthread_mutex_destroy(&v->lock);
+		pthread_cond_destroy(&v->cond);
+		snprintf(err, errlen, "vCPU: cannot start its watchdog thread");
+		goto fail;
+	}
+	*out = v;
+	return 0;
+fail:
+	if (v->uc)
+		uc_close(v->uc);
+	free(v->boot_page);
+	free(v);
+	return -EINVAL;
+}
+
+void vcpu_destroy(struct vcpu *v)
+{
+	if (!v)
+		return;
+	pthread_mutex_lock(&v->lock);
+	v->quit = true;
+	pthread_cond_broadcast(&v->cond);
+	pthread_mutex_unlock(&v->lock);
+	pthread_join(v->watchdog, NULL);
+	pthread_mutex_destroy(&v->lock);
+	pthread_cond_destroy(&v->cond);
+	uc_close(v->uc);
+	free(v->boot_page);
+	free(v);
+}
+
+/* ---- stage 2 ---- */
+
+void vcpu_set_stage2(struct vcpu *v, const struct vcpu_stage2 *s2)
+{
+	/* VTCR_EL2: T0SZ, SL0 for the 4 KiB granule (2 - start level, except
+	 * level 3 which has no encoding without FEAT_TTST and is refused by the
+	 * RMM's start-level rule for s2sz >= 32), inner/outer WB, inner
+	 * shareable, PS = 48 bits, 16-bit VMID, RES1 bit 31. */
+	uint64_t sl0 = (uint64_t)(2 - s2->start_level) & 3;
+	uint64_t vtcr = (UINT64_C(1) << 31) | (64 - s2->s2sz) | sl0 << 6 | UINT64_C(1) << 8 |
+			UINT64_C(1) << 10 | UINT64_C(3) << 12 | UINT64_C(5) << 16 | UINT64_C(1) << 19;
+	v->s2 = *s2;
+	sysreg_write(v, R_VTCR_EL2, vtcr);
+	sysreg_write(v, R_VTTBR_EL2, s2->rtt_base | (uint64_t)(s2->vmid & 0xffff) << 48);
+	vcpu_flush_tlb(v);
+}
+
+void vcpu_flush_tlb(struct vcpu *v)
+{
+	uc_ctl_flush_tlb(v->uc);
+}
+
+/* ---- registers ---- */
+
+uint64_t vcpu_get_x(struct vcpu *v, unsigned n)
+{
+	uint64_t value = 0;
+	int id = n < 29 ? UC_ARM64_REG_X0 + (int)n : n == 29 ? UC_ARM64_REG_X29 : UC_ARM64_REG_X30;
+	uc_reg_read(v->uc, id, &value);
+	return value;
+}
+
+void vcpu_set_x(struct vcpu *v, unsigned n, uint64_t value)
+{
+	int id = n < 29 ? UC_ARM64_REG_X0 + (int)n : n == 29 ? UC_ARM64_REG_X29 : UC_ARM64_REG_X30;
+	uc_reg_write(v->uc, id, &value);
+}
+
+uint64_t vcpu_get_pc(struct vcpu *v)
+{
+	uint64_t pc = 0;
+	uc_reg_read(v->uc, UC_ARM64_REG_PC, &pc);
+	return pc;
+}
+
+void vcpu_set_pc(struct vcpu *v, uint64_t pc)
+{
+	uc_reg_write(v->uc, UC_ARM64_REG_PC, &pc);
+}
+
+/* SP is banked: X31 is the live SP of the mode PSTATE selects (SPSel and
+ * the EL), the other lives in its SP_ELx copy. */
+static bool uses_sp_el1(uint64_t pstate)
+{
+	return ((pstate >> 2) & 3) == 1 && (pstate & 1);
+}
+
+void vcpu_load(struct vcpu *v, const struct vcpu_regs *r)
+{
+	for (unsigned i = 0; i < 31; i++)
+		vcpu_set_x(v, i, r->x[i]);
+	uint32_t pstate = (uint32_t)r->pstate;
+	uc_reg_write(v->uc, UC_ARM64_REG_PSTATE, &pstate);
+	uc_reg_write(v->uc, UC_ARM64_REG_SP_EL0, &r->sp_el0);
+	uc_reg_write(v->uc, UC_ARM64_REG_SP_EL1, &r->sp_el1);
+	uc_reg_write(v->uc, UC_ARM64_REG_SP, uses_sp_el1(r->pstate) ? &r->sp_el1 : &r->sp_el0);
+	uc_reg_write(v->uc, UC_ARM64_REG_ELR_EL1, &r->elr_el1);
+	for (size_t i = 0; i < sizeof(rec_sysregs) / sizeof(rec_sysregs[0]); i++)
+		sysreg_write(v, rec_sysregs[i].reg,
+			     *(const uint64_t *)((const uint8_t *)r + rec_sysregs[i].offset));
+	uint32_t fpcr = (uint32_t)r->fpcr, fpsr = (uint32_t)r->fpsr;
+	uc_reg_write(v->uc, UC_ARM64_REG_FPCR, &fpcr);
+	uc_reg_write(v->uc, UC_ARM64_REG_FPSR, &fpsr);
+	for (unsigned i = 0; i < 32; i++)
+		uc_reg_write(v->uc, UC_ARM64_REG_Q0 + (int)i, r->v[i]);
+	vcpu_set_pc(v, r->pc);
+}
+
+void vcpu_save(struct vcpu *v, struct vcpu_regs *r)
+{
+	uint32_t pstate = 0, fpcr = 0, fpsr = 0;
+	uint64_t sp = 0;
+	for (unsigned i = 0; i < 31; i++)
+		r->x[i] = vcpu_get_x(v, i);
+	uc_reg_read(v->uc, UC_ARM64_REG_PSTATE, &pstate);
+	r->pstate = pstate;
+	uc_reg_read(v->uc, UC_ARM64_REG_SP_EL0, &r->sp_el0);
+	uc_reg_read(v->uc, UC_ARM64_REG_SP_EL1, &r->sp_el1);
+	uc_reg_read(v->uc, UC_ARM64_REG_SP, &sp);
+	if (uses_sp_el1(r->pstate))
+		r->sp_el1 = sp;
+	else
+		r->sp_el0 = sp;
+	uc_reg_read(v->uc, UC_ARM64_REG_ELR_EL1, &r->elr_el1);
+	for (size_t i = 0; i < sizeof(rec_sysregs) / sizeof(rec_sysregs[0]); i++)
+		*(uint64_t *)((uint8_t *)r + rec_sysregs[i].offset) = sysreg_read(v, rec_sysregs[i].reg);
+	uc_reg_read(v->uc, UC_ARM64_REG_FPCR, &fpcr);
+	uc_reg_read(v->uc, UC_ARM64_REG_FPSR, &fpsr);
+	r->fpcr = fpcr;
+	r->fpsr = fpsr;
+	for (unsigned i = 0; i < 32; i++)
+		uc_reg_read(v->uc, UC_ARM64_REG_Q0 + (int)i, r->v[i]);
+	r->pc = vcpu_get_pc(v);
+}
+
+void vcpu_set_smc_handler(struct vcpu *v, vcpu_smc_fn fn, void *ctx)
+{
+	v->smc_fn = fn;
+	v->smc_ctx = ctx;
+}
+
+/* ---- running ---- */
+
+void vcpu_run(struct vcpu *v, uint64_t slice_us, struct vcpu_exit *exit)
+{
+	memset(exit, 0, sizeof(*exit));
+	exit->reason = VCPU_EXIT_KICKED;
+	v->exit = exit;
+	v->exit_set = false;
+
+	pthread_mutex_lock(&v->lock);
+	v->running = true;
+	v->run_id++;
+	v->has_deadline = slice_us != 0;
+	if (slice_us) {
+		clock_gettime(CLOCK_REALTIME, &v->deadline);
+		v->deadline.tv_sec += (time_t)(slice_us / 1000000);
+		v->deadline.tv_nsec += (long)(slice_us % 1000000) * 1000;
+		if (v->deadline.tv_nsec >= 1000000000) {
+			v->deadline.tv_sec++;
+			v->deadline.tv_nsec -= 1000000000;
+		}
+		pthread_cond_signal(&v->cond);
+	}
+	pthread_mutex_unlock(&v->lock);
+
+	/* until = 0 always: a real end address makes unicorn retranslate hot
+	 * code on every entry. */
+	uc_err e = uc_emu_start(v->uc, vcpu_get_pc(v), 0, 0, 0);
+
+	pthread_mutex_lock(&v->lock);
+	v->running = false;
+	pthread_mutex_unlock(&v->lock);
+
+	if (e != UC_ERR_OK && !v->exit_set) {
+		snprintf(exit->error, sizeof(exit->error), "unicorn stopped: %s at PC 0x%llx",
+			 uc_strerror(e), (unsigned long long)vcpu_get_pc(v));
+		exit->reason = VCPU_EXIT_ERROR;
+	}
+}

@@ -1,0 +1,146 @@
+/* The AArch64 vCPU a REC runs on: a unicorn engine executing EL1/EL0 code
+ * behind QEMU's own stage-2 translation, which walks the realm's RTTs in DRAM.
+ *
+ * Memory plan of an engine (see docs/unicorn-notes.md for the measurements
+ * behind it):
+ *   - DRAM, the system view, at its physical address: RTT walks and protected
+ *     IPAs land here;
+ *   - the NS alias window at VCPU_NS_ALIAS_BASE: the RMM points valid
+ *     unprotected descriptors at VCPU_NS_ALIAS_BASE + the host's PA, and every
+ *     access there goes through the owner's ns_read/ns_write, which check the
+ *     granule's PAS, so a realm never reaches another world's memory;
+ *   - dummy regions covering every other address below 2^48, because unicorn
+ *     2.0.1 insists that the *virtual* address of an access lie in some
+ *     region; stage-2 never outputs there, so they are never really accessed.
+ *
+ * An engine belongs to one realm (its RECs take turns on it); the REC's
+ * registers are loaded before a run and saved after it. */
+#ifndef CCAKIT_CPU_VCPU_H
+#define CCAKIT_CPU_VCPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VCPU_NS_ALIAS_BASE (UINT64_C(1) << 46)
+#define VCPU_NS_ALIAS_SIZE (UINT64_C(1) << 46)
+
+struct vcpu;
+
+struct vcpu_memory {
+	void *dram; /* system view */
+	uint64_t dram_base;
+	uint64_t dram_size;
+	/* Accesses through the NS alias window, at the host's PA; false makes
+	 * the access fail (an external abort for the realm). */
+	bool (*ns_read)(void *ctx, uint64_t pa, void *buf, unsigned len);
+	bool (*ns_write)(void *ctx, uint64_t pa, const void *buf, unsigned len);
+	void *ns_ctx;
+};
+
+/* Stage 2 as VTTBR_EL2 / VTCR_EL2 describe it. */
+struct vcpu_stage2 {
+	uint64_t rtt_base;
+	unsigned s2sz;
+	int start_level;
+	unsigned vmid;
+};
+
+/* A REC's architectural state between entries (kept in the REC granule). */
+struct vcpu_regs {
+	uint64_t x[31];
+	uint64_t sp_el0;
+	uint64_t sp_el1;
+	uint64_t pc;
+	uint64_t pstate;
+	uint64_t elr_el1;
+	uint64_t spsr_el1;
+	uint64_t esr_el1;
+	uint64_t far_el1;
+	uint64_t vbar_el1;
+	uint64_t sctlr_el1;
+	uint64_t tcr_el1;
+	uint64_t ttbr0_el1;
+	uint64_t ttbr1_el1;
+	uint64_t mair_el1;
+	uint64_t amair_el1;
+	uint64_t cpacr_el1;
+	uint64_t contextidr_el1;
+	uint64_t tpidr_el0;
+	uint64_t tpidrro_el0;
+	uint64_t tpidr_el1;
+	uint64_t par_el1;
+	uint64_t cntkctl_el1;
+	uint64_t cntv_ctl;
+	uint64_t cntv_cval;
+	uint64_t cntp_ctl;
+	uint64_t cntp_cval;
+	uint64_t fpcr;
+	uint64_t fpsr;
+	uint64_t v[32][2];
+	uint64_t vmpidr; /* what MPIDR_EL1 reads in the realm */
+};
+
+enum vcpu_exit_reason {
+	VCPU_EXIT_SMC,        /* an SMC: PC is past it, X0.. hold the call */
+	VCPU_EXIT_HVC,        /* an HVC: PC is past it */
+	VCPU_EXIT_DATA_ABORT, /* a stage-2 data abort: PC at the access, hpfar valid */
+	VCPU_EXIT_INSN_ABORT, /* a stage-2 instruction abort: PC at it, hpfar valid */
+	VCPU_EXIT_EXCEPTION,  /* any other exception (intno): an undefined or
+				 trapped instruction (PC at it; a trapped WFI/WFE
+				 arrives here), an SVC (PC past it), a stage-1
+				 abort of the guest's own translation (PC at it) */
+	VCPU_EXIT_NS_ABORT,   /* an access through an unprotected IPA was refused by
+				 the granule protection check (ns_pa) */
+	VCPU_EXIT_KICKED,     /* the time slice ended, or vcpu_kick */
+	VCPU_EXIT_ERROR,      /* the engine failed: message in error */
+};
+
+/* QEMU's exception numbers as the engine reports them. */
+#define VCPU_EXCP_UDEF 1
+#define VCPU_EXCP_SWI 2
+#define VCPU_EXCP_PREFETCH_ABORT 3
+#define VCPU_EXCP_DATA_ABORT 4
+#define VCPU_EXCP_HVC 11
+#define VCPU_EXCP_SMC 13
+
+struct vcpu_exit {
+	enum vcpu_exit_reason reason;
+	unsigned intno;      /* QEMU's exception number, for EXCEPTION */
+	uint64_t hpfar;      /* HPFAR_EL2 for aborts */
+	uint64_t ns_pa;      /* the host PA of a refused unprotected access */
+	bool ns_write;
+	char error[128];
+};
+
+int vcpu_create(const struct vcpu_memory *mem, struct vcpu **out, char *err, size_t errlen);
+void vcpu_destroy(struct vcpu *v);
+
+/* Points the engine at a realm's stage 2 (and forgets cached translations). */
+void vcpu_set_stage2(struct vcpu *v, const struct vcpu_stage2 *s2);
+/* Forgets cached stage-2 translations after an RTT entry changed. */
+void vcpu_flush_tlb(struct vcpu *v);
+
+void vcpu_load(struct vcpu *v, const struct vcpu_regs *regs);
+void vcpu_save(struct vcpu *v, struct vcpu_regs *regs);
+
+/* Single registers of the loaded state, for exit handling. */
+uint64_t vcpu_get_x(struct vcpu *v, unsigned n);
+void vcpu_set_x(struct vcpu *v, unsigned n, uint64_t value);
+uint64_t vcpu_get_pc(struct vcpu *v);
+void vcpu_set_pc(struct vcpu *v, uint64_t pc);
+
+/* Called for every SMC the guest makes; return true to resume the guest at
+ * once (the call was handled in place), false to end the run with
+ * VCPU_EXIT_SMC. */
+typedef bool (*vcpu_smc_fn)(void *ctx, struct vcpu *v);
+void vcpu_set_smc_handler(struct vcpu *v, vcpu_smc_fn fn, void *ctx);
+
+/* Runs the loaded state until an exit, for at most slice_us microseconds of
+ * guest time (0: no limit). */
+void vcpu_run(struct vcpu *v, uint64_t slice_us, struct vcpu_exit *exit);
+/* Ends a run in progress from another thread (the host getting control
+ * back); harmless if none is. */
+void vcpu_kick(struct vcpu *v);
+
+#endif

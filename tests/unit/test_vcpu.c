@@ -1,0 +1,359 @@
+/* The vCPU engine on its own: EL1 code behind a stage-2 table built here,
+ * every kind of exit, the NS alias window, preemption and register state. */
+#include "harness.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cpu/vcpu.h"
+
+#define DRAM_BASE UINT64_C(0x40000000)
+#define DRAM_SIZE (8 * MIB)
+#define RAM_IPA UINT64_C(0x40000000) /* the realm's RAM, as the SDK links it */
+#define S2SZ 39                      /* start level 1, one table */
+#define NS_IPA (UINT64_C(1) << (S2SZ - 1))
+#define PTE_PAGE (UINT64_C(3) | UINT64_C(1) << 10 | UINT64_C(3) << 8 | UINT64_C(3) << 6 | UINT64_C(6) << 2)
+#define PTE_TABLE UINT64_C(3)
+
+/* Encodings used by the programs below. */
+#define MOVZ(rd, imm, shift) (0xd2800000u | (unsigned)(shift) / 16 << 21 | (unsigned)(imm) << 5 | (rd))
+#define MOVK(rd, imm, shift) (0xf2800000u | (unsigned)(shift) / 16 << 21 | (unsigned)(imm) << 5 | (rd))
+#define LDR_X2_X1 0xf9400022u
+#define STR_X3_X1 0xf9000023u
+#define SMC0 0xd4000003u
+#define HVC0 0xd4000002u
+#define WFI 0xd503207fu
+#define B_SELF 0x14000000u
+#define UDF0 0x00000000u
+#define MOV_X1_X0 0xaa0003e1u
+
+struct fixture {
+	uint8_t *dram;
+	uint64_t next; /* table allocator */
+	struct vcpu *v;
+	uint64_t ns_value;
+	uint64_t ns_last_pa;
+	uint64_t ns_written;
+	unsigned smc_calls;
+};
+
+static uint64_t *at(struct fixture *f, uint64_t pa)
+{
+	return (uint64_t *)(f->dram + (pa - DRAM_BASE));
+}
+
+static uint64_t alloc_page(struct fixture *f)
+{
+	uint64_t pa = f->next;
+	f->next += 4096;
+	memset(at(f, pa), 0, 4096);
+	return pa;
+}
+
+/* Maps one 4 KiB IPA page to `desc` (OA | attributes) in the stage-2 tables
+ * rooted at DRAM_BASE, creating tables as needed. */
+static void s2_map(struct fixture *f, uint64_t ipa, uint64_t desc)
+{
+	uint64_t table = DRAM_BASE;
+	for (int level = 1; level < 3; level++) {
+		uint64_t *e = &at(f, table)[(ipa >> (12 + 9 * (3 - level))) & 511];
+		if (!(*e & 1))
+			*e = alloc_page(f) | PTE_TABLE;
+		table = *e & UINT64_C(0x0000fffffffff000);
+	}
+	at(f, table)[(ipa >> 12) & 511] = desc;
+}
+
+static bool ns_read(void *ctx, uint64_t pa, void *buf, unsigned len)
+{
+	struct fixture *f = ctx;
+	f->ns_last_pa = pa;
+	if (pa >= 0x100000)
+		return false; /* "not NS": the check refuses it */
+	uint64_t v = f->ns_value >> (8 * (pa & 7));
+	memcpy(buf, &v, len);
+	return true;
+}
+
+static bool ns_write(void *ctx, uint64_t pa, const void *buf, unsigned len)
+{
+	struct fixture *f = ctx;
+	uint64_t v = 0;
+	memcpy(&v, buf, len);
+	f->ns_last_pa = pa;
+	f->ns_written |= v << (8 * (pa & 7));
+	return pa < 0x100000;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char err[256];
+	f->dram = aligned_alloc(4096, DRAM_SIZE);
+	memset(f->dram, 0, DRAM_SIZE);
+	f->next = DRAM_BASE + 4096; /* the root table is the first page */
+	struct vcpu_memory mem = {
+		.dram = f->dram, .dram_base = DRAM_BASE, .dram_size = DRAM_SIZE,
+		.ns_read = ns_read, .ns_write = ns_write, .ns_ctx = f,
+	};
+	if (vcpu_create(&mem, &f->v, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	struct vcpu_stage2 s2 = { .rtt_base = DRAM_BASE, .s2sz = S2SZ, .start_level = 1, .vmid = 1 };
+	vcpu_set_stage2(f->v, &s2);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	vcpu_destroy(f->v);
+	free(f->dram);
+	free(f);
+	return 0;
+}
+
+/* Loads `code` at IPA RAM_IPA (backed by a fresh page) and the REC state to
+ * run it at EL1h. */
+static void load_program(struct fixture *f, const uint32_t *code, size_t n)
+{
+	uint64_t page = alloc_page(f);
+	memcpy(at(f, page), code, n * sizeof(uint32_t));
+	s2_map(f, RAM_IPA, page | PTE_PAGE);
+	vcpu_flush_tlb(f->v);
+	struct vcpu_regs r = { .pc = RAM_IPA, .pstate = 0x3c5, .sctlr_el1 = 0x30d00800 };
+	vcpu_load(f->v, &r);
+}
+
+static void smc_exits_with_pc_past_it_and_x0_set(void **state)
+{
+	struct fixture *f = *state;
+	const uint32_t code[] = { MOVZ(0, 0x190, 0), MOVK(0, 0xc400, 16), SMC0, B_SELF };
+	struct vcpu_exit e;
+	load_program(f, code, 4);
+	vcpu_run(f->v, 0, &e);
+	if (e.reason != VCPU_EXIT_SMC)
+		fail_msg("exit %d intno %u pc 0x%llx hpfar 0x%llx %s", e.reason, e.intno,
+			 (unsigned long long)vcpu_get_pc(f->v), (unsigned long long)e.hpfar, e.error);
+	assert_int_equal(vcpu_get_x(f->v, 0), 0xc4000190);
+	assert_int_equal(vcpu_get_pc(f->v), RAM_IPA + 12);
+}
+
+static bool answer_first_smc(void *ctx, struct vcpu *v)
+{
+	struct fixture *f = ctx;
+	if (f->smc_calls++)
+		return false;
+	vcpu_set_x(v, 0, 0x10000);
+	return true;
+}
+
+static void smc_handled_in_place_resumes_the_guest(void **state)
+{
+	struct fixture *f = *state;
+	const uint32_t code[] = { SMC0, MOV_X1_X0, SMC0, B_SELF };
+	struct vcpu_exit e;
+	load_program(f, code, 4);
+	vcpu_set_smc_handler(f->v, answer_first_smc, f);
+	vcpu_run(f->v, 0, &e);
+	vcpu_set_smc_handler(f->v, NULL, NULL);
+	assert_int_equal(e.reason, VCPU_EXIT_SMC);
+	assert_int_equal(f->smc_calls, 2);
+	assert_int_equal(vcpu_get_x(f->v, 1), 0x10000);
+	assert_int_equal(vcpu_get_pc(f->v), RAM_IPA + 12);
+}
+
+static void hvc_exits(void **state)
+{
+	struct fixture *f = *state;
+	const uint32_t code[] = { HVC0, B_SELF };
+	struct vcpu_exit e;
+	load_program(f, code, 2);
+	vcpu_run(f->v, 0, &e);
+	assert_int_equal(e.reason, VCPU_EXIT_HVC);
+	assert_int_equal(vcpu_get_pc(f->v), RAM_IPA + 4);
+}
+
+static void load_from_unmapped_ipa_is_a_stage2_data_abort(void **state)
+{
+	struct fixture *f = *state;
+	const uint32_t code[] = { MOVZ(1, 0x4020, 16), LDR_X2_X1, B_SELF };
+	struct vcpu_exit e;
+	load_program(f, code, 3);
+	vcpu_run(f->v, 0, &e);
+	assert_int_equal(e.reason, VCPU_EXIT_DATA_ABORT);
+	assert_int_equal(e.hpfar, UINT64_C(0x40200000) >> 8);
+	assert_int_equal(vcpu_get_pc(f->v), RAM_IPA + 4);
+}
+
+static void load_and_store_through_protected_mapping_reach_dram(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t data = alloc_page(f);
+	*at(f, data) = 0x1122334455667788;
+	s2_map(f, RAM_IPA + 0x1000, data | PTE_PAGE);
+	const uint32_t code[] = { MOVZ(1, 0x4000, 16), MOVK(1, 0x1000, 0), LDR_X2_X1,
+				  MOVZ(3, 0xbeef, 0), 0xf9000423u /* str x3,[x1,#8] */, SMC0 };
+	struct vcpu_exit e;
+	load_program(f, code, 6);
+	vcpu_run(f->v, 0, &e);
+	assert_int_equal(e.reason, VCPU_EXIT_SMC);
+	assert_int_equal(vcpu_get_x(f->v, 2), 0x1122334455667788);
+	assert_int_equal(at(f, data)[1], 0xbeef);
+}
+
+static void unprotected_mapping_goes_through_the_ns_check(void **state)
+{
+	struct fixture *f = *state;
+	f->ns_value = 0xa1a2a3a4b1b2b3b4;
+	s2_map(f, NS_IPA, (VCPU_NS_ALIAS_BASE + 0x5000) | PTE_PAGE);
+	/* x1 = NS_IPA (1 << 38); ldr x2, [x1]; str x3, [x1]; smc */
+	const uint32_t code[] = { MOVZ(1, 0x40, 32), LDR_X2_X1, MOVZ(3, 0x77, 0), STR_X3_X1, SMC0 };
+	struct vcpu_exit e;
+	load_program(f, code, 5);
+	vcpu_run(f->v, 0, &e);
+	assert_int_equal(e.reason, VCPU_EXIT_SMC);
+	assert_int_equal(vcpu_get_x(f->v, 2), 0xa1a2a3a4b1b2b3b4);
+	assert_int_equal(f->ns_written, 0x77);
+	assert_true(f->ns_last_pa >= 0x5000 && f->ns_last_pa < 0x5008);
+}
+
+static void refused_unprotected_access_exits_with_the_host_pa(void **state)
+{
+	struct fixture *f = *state;
+	s2_map(f, NS_IPA, (VCPU_NS_ALIAS_BASE + 0x200000) | PTE_PAGE);
+	const uint32_t code[] = { MOVZ(1, 0x40, 32), LDR_X2_X1, B_SELF };
+	struct vcpu_exit e;
+	load_program(f, code, 3);
+	vcpu_run(f->v, 0, &e);
+	assert_int_equal(e.reason, VCPU_EXIT_NS_ABORT);
+	assert_int_equal(e.ns_pa & ~UINT64_C(7), 0x200000);
+	assert_false(e.ns_write);
+}
+
+static void undefined_instruction_is_an_exception_at_its_pc(void **state)
+{
+	struct fixture *f = *state;
+	const uint32_t code[] = { MOVZ(0, 1, 0), UDF0 };
+	struct vcpu_exit e;
+	load_program(f, code, 2);
+	vcpu_run(f->v, 0, &e);
+	assert_int_equal(e.reason, VCPU_EXIT_EXCEPTION);
+	assert_int_equal(e.intno, VCPU_EXCP_UDEF);
+	assert_int_equal(vcpu_get_pc(f->v), RAM_IPA + 4);
+}
+
+static void trapped_wfi_stops_at_the_wfi(void **state)
+{
+	struct fixture *f = *state;
+	const uint32_t code[] = { MOVZ(0, 1, 0), WFI, B_SELF };
+	struct vcpu_exit e;
+	load_program(f, code, 3);
+	vcpu_run(f->v, 0, &e);
+	assert_int_equal(e.reason, VCPU_EXIT_EXCEPTION);
+	assert_int_equal(vcpu_get_pc(f->v), RAM_IPA + 4);
+}
+
+static void spinning_guest_is_preempted_after_its_slice(void **state)
+{
+	struct fixture *f = *state;
+	const uint32_t code[] = { B_SELF };
+	struct vcpu_exit e;
+	load_program(f, code, 1);
+	vcpu_run(f->v, 20000, &e);
+	assert_int_equal(e.reason, VCPU_EXIT_KICKED);
+	assert_int_equal(vcpu_get_pc(f->v), RAM_IPA);
+}
+
+static void *kick_later(void *arg)
+{
+	usleep(20000);
+	vcpu_kick(arg);
+	return NULL;
+}
+
+static void host_gets_control_back_with_a_kick(void **state)
+{
+	struct fixture *f = *state;
+	const uint32_t code[] = { B_SELF };
+	struct vcpu_exit e;
+	pthread_t th;
+	load_program(f, code, 1);
+	assert_int_equal(pthread_create(&th, NULL, kick_later, f->v), 0);
+	vcpu_run(f->v, 0, &e); /* no slice: only the kick ends it */
+	pthread_join(th, NULL);
+	assert_int_equal(e.reason, VCPU_EXIT_KICKED);
+}
+
+static void registers_survive_save_and_load(void **state)
+{
+	struct fixture *f = *state;
+	struct vcpu_regs in, out;
+	memset(&in, 0, sizeof(in));
+	for (unsigned i = 0; i < 31; i++)
+		in.x[i] = 0x1000 + i;
+	in.sp_el0 = 0x5000;
+	in.sp_el1 = 0x6000;
+	in.pc = RAM_IPA + 0x40;
+	in.pstate = 0x3c5;
+	in.elr_el1 = 0x7000;
+	in.spsr_el1 = 0x3c4;
+	in.esr_el1 = 0x96000010;
+	in.far_el1 = 0x8000;
+	in.vbar_el1 = 0x40001000;
+	in.sctlr_el1 = 0x30d00800;
+	in.mair_el1 = 0xff;
+	in.tpidr_el1 = 0x99;
+	in.tpidr_el0 = 0x98;
+	in.vmpidr = UINT64_C(0x80000001);
+	in.fpcr = 0x3000000;
+	for (unsigned i = 0; i < 32; i++) {
+		in.v[i][0] = 0xabc0 + i;
+		in.v[i][1] = 0xdef0 + i;
+	}
+	vcpu_load(f->v, &in);
+	vcpu_save(f->v, &out);
+	assert_memory_equal(in.x, out.x, sizeof(in.x));
+	assert_int_equal(out.sp_el0, in.sp_el0);
+	assert_int_equal(out.sp_el1, in.sp_el1);
+	assert_int_equal(out.pc, in.pc);
+	assert_int_equal(out.pstate, in.pstate);
+	assert_int_equal(out.elr_el1, in.elr_el1);
+	assert_int_equal(out.spsr_el1, in.spsr_el1);
+	assert_int_equal(out.esr_el1, in.esr_el1);
+	assert_int_equal(out.far_el1, in.far_el1);
+	assert_int_equal(out.vbar_el1, in.vbar_el1);
+	assert_int_equal(out.mair_el1, in.mair_el1);
+	assert_int_equal(out.tpidr_el1, in.tpidr_el1);
+	assert_int_equal(out.tpidr_el0, in.tpidr_el0);
+	assert_int_equal(out.vmpidr, in.vmpidr);
+	assert_int_equal(out.fpcr, in.fpcr);
+	assert_memory_equal(in.v, out.v, sizeof(in.v));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(smc_exits_with_pc_past_it_and_x0_set, setup, teardown),
+		cmocka_unit_test_setup_teardown(smc_handled_in_place_resumes_the_guest, setup, teardown),
+		cmocka_unit_test_setup_teardown(hvc_exits, setup, teardown),
+		cmocka_unit_test_setup_teardown(load_from_unmapped_ipa_is_a_stage2_data_abort, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(load_and_store_through_protected_mapping_reach_dram,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(unprotected_mapping_goes_through_the_ns_check, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(refused_unprotected_access_exits_with_the_host_pa, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(undefined_instruction_is_an_exception_at_its_pc, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(trapped_wfi_stops_at_the_wfi, setup, teardown),
+		cmocka_unit_test_setup_teardown(spinning_guest_is_preempted_after_its_slice, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(host_gets_control_back_with_a_kick, setup, teardown),
+		cmocka_unit_test_setup_teardown(registers_survive_save_and_load, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("vcpu", tests, NULL, NULL);
+}

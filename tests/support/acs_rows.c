@@ -1,16 +1,24 @@
 #include "acs_rows.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 static struct tmach *acs_current;
 
-struct tmach *acs_machine(uint64_t dram_size)
+struct tmach *acs_machine_cfg(const struct ccakit_machine_config *cfg)
 {
 	assert_null(acs_current);
-	acs_current = tm_create(dram_size, 1);
+	acs_current = tm_create_cfg(cfg);
 	return acs_current;
+}
+
+struct tmach *acs_machine(uint64_t dram_size)
+{
+	struct ccakit_machine_config cfg = { .dram_size = dram_size, .pe_count = 1 };
+	return acs_machine_cfg(&cfg);
 }
 
 void acs_machine_destroy(struct tmach *t)
@@ -51,6 +59,9 @@ int acs_run_group(const char *group, const struct acs_table *tables, size_t ntab
 				abort();
 			snprintf(names[k], len, "%s_fails_%s_%s", tables[i].command, row->label,
 				 row->stimulus);
+			for (char *c = names[k]; *c; c++)
+				if (!isalnum((unsigned char)*c))
+					*c = '_';
 			tests[k] = (struct CMUnitTest){
 				.name = names[k],
 				.test_func = tables[i].run,
@@ -71,54 +82,130 @@ int acs_run_group(const char *group, const struct acs_table *tables, size_t ntab
 	return rc;
 }
 
+void acs_fx_create(struct acs_fx *f, uint64_t dram_size)
+{
+	f->t = acs_machine(dram_size);
+	tm_realm_create(f->t, &f->r, 40, 0, 1);
+	tm_states_create(f->t, &f->s, 2);
+}
+
+void acs_unknown_stimulus(const struct acs_row *row)
+{
+	fail_msg("no stimulus for %s (%s)", row->label, row->stimulus);
+}
+
+uint64_t acs_null_realm_rd(struct tmach *t, uint16_t vmid)
+{
+	struct trealm n;
+	tm_realm_create(t, &n, 40, 0, vmid);
+	assert_rmi(rmi(t, RMI_REALM_DESTROY, 1, n.rd), RMI_SUCCESS, 0);
+	return n.rd;
+}
+
+/* Calls fn on each '+'-separated part of the row's parts (or on its
+ * stimulus) until it returns true. */
+static bool each_part(const struct acs_row *row, bool (*fn)(const char *part, void *ctx), void *ctx)
+{
+	const char *p = row->parts ? row->parts : row->stimulus;
+	char part[128];
+	while (*p) {
+		size_t len = strcspn(p, "+");
+		if (len >= sizeof(part))
+			fail_msg("stimulus part too long in %s", p);
+		memcpy(part, p, len);
+		part[len] = '\0';
+		if (fn(part, ctx))
+			return true;
+		p += len;
+		if (*p == '+')
+			p++;
+	}
+	return false;
+}
+
+static bool part_is(const char *part, void *want)
+{
+	return strcasecmp(part, want) == 0;
+}
+
+bool acs_has(const struct acs_row *row, const char *stimulus)
+{
+	return acs_is(row, stimulus) || each_part(row, part_is, (void *)stimulus);
+}
+
 static bool suffix_is(const char *rest, const char *what)
 {
 	return strcasecmp(rest, what) == 0;
 }
 
-bool acs_granule_stimulus(struct tmach *t, const struct tm_states *s, const char *arg,
-			  const struct acs_row *row, uint64_t *addr)
+/* A granule in the named state, or 0. */
+static uint64_t granule_in_state(const struct tm_states *s, const char *state)
 {
-	size_t len = strlen(arg);
-	if (strncasecmp(row->stimulus, arg, len) != 0 || row->stimulus[len] != '_')
+	static const struct { const char *name; size_t offset; } states[] = {
+		{ "UNDELEGATED", offsetof(struct tm_states, undelegated) },
+		{ "DELEGATED", offsetof(struct tm_states, delegated) },
+		{ "RD", offsetof(struct tm_states, rd) },
+		{ "REC", offsetof(struct tm_states, rec) },
+		{ "REC_AUX", offsetof(struct tm_states, rec_aux) },
+		{ "RTT", offsetof(struct tm_states, rtt) },
+		{ "DATA", offsetof(struct tm_states, data) },
+	};
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		if (suffix_is(state, states[i].name))
+			return *(const uint64_t *)((const char *)s + states[i].offset);
+	return 0;
+}
+
+struct granule_stimulus {
+	struct tmach *t;
+	const struct tm_states *s;
+	const char *arg;
+	uint64_t *addr;
+};
+
+static bool granule_stimulus_part(const char *stimulus, void *ctx)
+{
+	const struct granule_stimulus *g = ctx;
+	size_t len = strlen(g->arg);
+	if (strncasecmp(stimulus, g->arg, len) != 0 || stimulus[len] != '_')
 		return false;
-	const char *rest = row->stimulus + len + 1;
+	const char *rest = stimulus + len + 1;
 
 	if (suffix_is(rest, "UNALIGNED")) {
-		*addr += 0x800;
+		*g->addr += 0x800;
 	} else if (suffix_is(rest, "DEV_MEM") || suffix_is(rest, "DEV_MEM_MMIO")) {
-		*addr = PA_MMIO;
+		*g->addr = PA_MMIO;
 	} else if (suffix_is(rest, "OUTSIDE_OF_PERMITTED_PA") ||
-		   suffix_is(rest, "OUTSIDE_PERMITTED_PA")) {
-		*addr = PA_OUTSIDE;
+		   suffix_is(rest, "OUTSIDE_PERMITTED_PA") ||
+		   suffix_is(rest, "OUSIDE_OF_PERMITTED_PA") ||
+		   suffix_is(rest, "OUT_OF_PERMITTED_PA")) {
+		*g->addr = PA_OUTSIDE;
 	} else if (suffix_is(rest, "LPA2_PA")) {
-		*addr = UINT64_C(1) << 48;
-	} else if (suffix_is(rest, "PAS_REALM")) {
-		*addr = tm_delegated(t);
-	} else if (suffix_is(rest, "PAS_SECURE")) {
-		*addr = tm_secure(t);
+		*g->addr = UINT64_C(1) << 48;
+	} else if (suffix_is(rest, "PAS_REALM") || suffix_is(rest, "GPT_REALM")) {
+		*g->addr = tm_delegated(g->t);
+	} else if (suffix_is(rest, "PAS_SECURE") || suffix_is(rest, "GPT_SECURE")) {
+		*g->addr = tm_secure(g->t);
+	} else if (suffix_is(rest, "PAS_ROOT") || suffix_is(rest, "GPT_ROOT")) {
+		*g->addr = tm_root(g->t);
 	} else {
 		if (strncasecmp(rest, "GRAN_", 5) == 0)
 			rest += 5;
-		if (strncasecmp(rest, "STATE_", 6) != 0)
+		if (strncasecmp(rest, "STATE_", 6) == 0)
+			rest += 6;
+		uint64_t pa = granule_in_state(g->s, rest);
+		if (!pa)
 			return false;
-		rest += 6;
-		if (suffix_is(rest, "UNDELEGATED"))
-			*addr = s->undelegated;
-		else if (suffix_is(rest, "DELEGATED"))
-			*addr = s->delegated;
-		else if (suffix_is(rest, "RD"))
-			*addr = s->rd;
-		else if (suffix_is(rest, "REC"))
-			*addr = s->rec;
-		else if (suffix_is(rest, "RTT"))
-			*addr = s->rtt;
-		else if (suffix_is(rest, "DATA"))
-			*addr = s->data;
-		else
-			return false;
+		*g->addr = pa;
 	}
 	return true;
+}
+
+bool acs_granule_stimulus(struct tmach *t, const struct tm_states *s, const char *arg,
+			  const struct acs_row *row, uint64_t *addr)
+{
+	struct granule_stimulus g = { t, s, arg, addr };
+	return each_part(row, granule_stimulus_part, &g);
 }
 
 void acs_assert_rtte(struct tmach *t, uint64_t rd, uint64_t ipa, int level, uint64_t walk_level,

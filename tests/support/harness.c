@@ -126,6 +126,11 @@ void tm_realm_create(struct tmach *t, struct trealm *r, unsigned s2sz, int level
 	assert_rmi(rmi(t, RMI_REALM_CREATE, 2, r->rd, r->params), RMI_SUCCESS, 0);
 }
 
+void tm_realm_activate(struct tmach *t, uint64_t rd)
+{
+	assert_rmi(rmi(t, RMI_REALM_ACTIVATE, 1, rd), RMI_SUCCESS, 0);
+}
+
 void tm_rtt_map_to(struct tmach *t, struct trealm *r, uint64_t ipa, int level)
 {
 	for (int l = r->level_start + 1; l <= level; l++) {
@@ -168,17 +173,52 @@ uint64_t tm_rec_create(struct tmach *t, struct trealm *r, uint64_t mpidr, uint64
 	return rec;
 }
 
+uint64_t tm_rec_params(struct tmach *t, uint64_t mpidr, uint64_t flags, uint64_t *aux_out)
+{
+	uint64_t params = tm_granule(t);
+	struct rmi_rec_params *p = tm_ptr(t, params);
+	p->flags = flags;
+	p->mpidr = mpidr;
+	p->num_aux = RMI_MAX_REC_AUX_GRANULES;
+	for (unsigned i = 0; i < RMI_MAX_REC_AUX_GRANULES; i++) {
+		p->aux[i] = tm_delegated(t);
+		if (aux_out)
+			aux_out[i] = p->aux[i];
+	}
+	return params;
+}
+
 uint64_t tm_data_create(struct tmach *t, struct trealm *r, uint64_t ipa)
 {
 	uint64_t src = tm_granule(t);
 	uint64_t data = tm_delegated(t);
 	assert_rmi(rmi(t, RMI_DATA_CREATE, 5, r->rd, data, ipa, src, (uint64_t)RMI_MEASURE_CONTENT),
 		   RMI_SUCCESS, 0);
-	assert_true(r->ndata < 64);
+	tm_realm_track_data(r, ipa, data);
+	return data;
+}
+
+void tm_realm_track_data(struct trealm *r, uint64_t ipa, uint64_t data)
+{
+	assert_true(r->ndata < ARRAY_SIZE(r->data_pa));
 	r->data_ipa[r->ndata] = ipa;
 	r->data_pa[r->ndata] = data;
 	r->ndata++;
-	return data;
+}
+
+void tm_realm_track_rec(struct trealm *r, uint64_t rec, const uint64_t aux[RMI_MAX_REC_AUX_GRANULES])
+{
+	assert_true(r->nrecs < ARRAY_SIZE(r->recs));
+	r->recs[r->nrecs] = rec;
+	memcpy(r->rec_aux[r->nrecs], aux, sizeof(r->rec_aux[r->nrecs]));
+	r->nrecs++;
+}
+
+void tm_ripas_destroyed(struct tmach *t, struct trealm *r, uint64_t ipa)
+{
+	tm_data_create(t, r, ipa);
+	assert_rmi(rmi(t, RMI_DATA_DESTROY, 2, r->rd, ipa), RMI_SUCCESS, 0);
+	r->ndata--;
 }
 
 void tm_realm_teardown(struct tmach *t, struct trealm *r)

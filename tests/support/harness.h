@@ -6,6 +6,7 @@
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +17,7 @@
 #include "ccakit/rmi.h"
 
 #define MIB (UINT64_C(1) << 20)
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 struct tmach {
 	struct ccakit_machine *m;
@@ -45,6 +47,16 @@ uint64_t tm_delegated(struct tmach *t);
 static inline void *tm_ptr(struct tmach *t, uint64_t pa)
 {
 	return ccakit_pa_to_ptr(t->m, pa);
+}
+
+/* Whether n bytes at p are all zero. */
+static inline bool tm_all_zero(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	for (size_t i = 0; i < n; i++)
+		if (b[i])
+			return false;
+	return true;
 }
 
 /* Addresses every "_bound" test uses. */
@@ -77,13 +89,28 @@ uint64_t tm_realm_params(struct tmach *t, struct trealm *r, unsigned s2sz, int l
 /* Creates a realm (asserts success). s2sz 40, start level 1 when 0 given. */
 void tm_realm_create(struct tmach *t, struct trealm *r, unsigned s2sz, int level_start,
 		     uint16_t vmid);
+/* REALM_ACTIVATE (asserts success). */
+void tm_realm_activate(struct tmach *t, uint64_t rd);
 /* RTT_CREATE for every level from start+1 down to `level` over ipa. */
 void tm_rtt_map_to(struct tmach *t, struct trealm *r, uint64_t ipa, int level);
 /* A REC (index = current count) with its aux granules; returns the REC PA. */
 uint64_t tm_rec_create(struct tmach *t, struct trealm *r, uint64_t mpidr, uint64_t flags,
 		       uint64_t *aux_out);
+/* An NS granule holding RmiRecParams (flags, mpidr, pc 0, GPRs 0) with 16
+ * fresh delegated aux granules, also returned in aux_out unless NULL. */
+uint64_t tm_rec_params(struct tmach *t, uint64_t mpidr, uint64_t flags, uint64_t *aux_out);
 /* DATA_CREATE of a measured zero page at ipa (RTTs must reach level 3). */
 uint64_t tm_data_create(struct tmach *t, struct trealm *r, uint64_t ipa);
+
+/* Leaves the protected entry at ipa (RTTs must reach level 3) UNASSIGNED with
+ * RIPAS DESTROYED, as after a realm's RAM was taken back: DATA_CREATE then
+ * DATA_DESTROY; the DATA granule stays DELEGATED and r forgets it. */
+void tm_ripas_destroyed(struct tmach *t, struct trealm *r, uint64_t ipa);
+
+/* Records a DATA granule at ipa, or a REC with its aux granules, created
+ * outside the tm_* helpers, for tm_realm_teardown. */
+void tm_realm_track_data(struct trealm *r, uint64_t ipa, uint64_t data);
+void tm_realm_track_rec(struct trealm *r, uint64_t rec, const uint64_t aux[RMI_MAX_REC_AUX_GRANULES]);
 
 /* Full teardown of everything in a realm, then REALM_DESTROY and undelegate of
  * every granule it used. Asserts each step. */

@@ -13,32 +13,66 @@ void *wb_sys_ptr(struct tmach *t, uint64_t pa)
 	return plat_sys_ptr(p, pa);
 }
 
+struct rmm *wb_rmm(struct tmach *t)
+{
+	return ccakit_machine_monitor(t->m)->rmm;
+}
+
+struct granule *wb_granule(struct tmach *t, uint64_t pa)
+{
+	return granule_at(wb_rmm(t), pa);
+}
+
+struct rd *wb_rd(struct tmach *t, uint64_t rd)
+{
+	return wb_sys_ptr(t, rd);
+}
+
+struct rec *wb_rec(struct tmach *t, uint64_t rec)
+{
+	return wb_sys_ptr(t, rec);
+}
+
 void wb_realm_set_system_off(struct tmach *t, uint64_t rd)
 {
-	struct rd *d = wb_sys_ptr(t, rd);
+	struct rd *d = wb_rd(t, rd);
 	__atomic_store_n(&d->state, REALM_SYSTEM_OFF, __ATOMIC_RELEASE);
 }
 
 void wb_rec_set_ripas_request(struct tmach *t, uint64_t rec, uint64_t base, uint64_t top,
 			      enum rmi_ripas ripas, bool change_destroyed)
 {
-	struct rec *r = wb_sys_ptr(t, rec);
+	struct rec *r = wb_rec(t, rec);
 	r->ripas.addr = base;
 	r->ripas.top = top;
 	r->ripas.value = ripas;
 	r->ripas.change_destroyed = change_destroyed;
 }
 
+void wb_rec_set_psci_request(struct tmach *t, uint64_t rec, uint64_t fid, uint64_t target_mpidr,
+			     uint64_t entry, uint64_t context)
+{
+	struct rec *r = wb_rec(t, rec);
+	r->psci.pending = 1;
+	r->psci.fid = fid;
+	r->psci.target_mpidr = target_mpidr;
+	r->psci.entry = entry;
+	r->psci.context = context;
+}
+
+void wb_rec_set_running(struct tmach *t, uint64_t rec, bool running)
+{
+	wb_granule(t, rec)->refcount = running ? 1 : 0;
+}
+
 uint64_t wb_rec_ripas_addr(struct tmach *t, uint64_t rec)
 {
-	const struct rec *r = wb_sys_ptr(t, rec);
-	return r->ripas.addr;
+	return wb_rec(t, rec)->ripas.addr;
 }
 
 const uint8_t *wb_rim(struct tmach *t, uint64_t rd)
 {
-	const struct rd *d = wb_sys_ptr(t, rd);
-	return d->measurement[RIM_SLOT];
+	return wb_rd(t, rd)->measurement[RIM_SLOT];
 }
 
 const char *wb_rim_hex(struct tmach *t, uint64_t rd, unsigned len, char *buf)

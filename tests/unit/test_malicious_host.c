@@ -13,26 +13,15 @@
 
 #include "harness.h"
 #include "invariants.h"
+#include "whitebox.h"
 
-#include "monitor/machine_internal.h"
-#include "platform/platform.h"
 #include "rmm/rmm.h"
 
 /* ---- white-box views of granules ---- */
 
-static struct rmm *rmm_of(struct tmach *t)
-{
-	return ccakit_machine_monitor(t->m)->rmm;
-}
-
-static void *sys_ptr(struct tmach *t, uint64_t pa)
-{
-	return plat_sys_ptr(ccakit_machine_platform(t->m), pa);
-}
-
 static enum granule_state state_of(struct tmach *t, uint64_t pa)
 {
-	return (enum granule_state)granule_at(rmm_of(t), pa)->state;
+	return (enum granule_state)wb_granule(t, pa)->state;
 }
 
 /* A granule's state, refcount, PAS and contents, to prove an attack
@@ -47,24 +36,24 @@ struct snap {
 
 static void snap_take(struct tmach *t, uint64_t pa, struct snap *s)
 {
-	struct granule *g = granule_at(rmm_of(t), pa);
+	struct granule *g = wb_granule(t, pa);
 	s->pa = pa;
 	s->state = g->state;
 	s->refcount = g->refcount;
 	s->pas = ccakit_pas_of(t->m, pa);
-	memcpy(s->bytes, sys_ptr(t, pa), GRANULE_SIZE);
+	memcpy(s->bytes, wb_sys_ptr(t, pa), GRANULE_SIZE);
 }
 
 static void snap_check(struct tmach *t, const struct snap *s)
 {
-	struct granule *g = granule_at(rmm_of(t), s->pa);
+	struct granule *g = wb_granule(t, s->pa);
 	if (g->state != s->state || g->refcount != s->refcount ||
 	    ccakit_pas_of(t->m, s->pa) != s->pas)
 		fail_msg("granule 0x%llx changed: state %s -> %s, refcount %u -> %u, PAS %s -> %s",
 			 (unsigned long long)s->pa, granule_state_name(s->state),
 			 granule_state_name(g->state), s->refcount, g->refcount,
 			 ccakit_pas_name(s->pas), ccakit_pas_name(ccakit_pas_of(t->m, s->pa)));
-	if (memcmp(s->bytes, sys_ptr(t, s->pa), GRANULE_SIZE) != 0)
+	if (memcmp(s->bytes, wb_sys_ptr(t, s->pa), GRANULE_SIZE) != 0)
 		fail_msg("granule 0x%llx (%s): contents changed", (unsigned long long)s->pa,
 			 granule_state_name(g->state));
 }
@@ -105,8 +94,7 @@ static void realm_build(struct tmach *t, struct trealm *r, uint16_t vmid)
 	uint64_t data = tm_delegated(t);
 	assert_rmi(rmi(t, RMI_DATA_CREATE, 5, r->rd, data, 0, src, (uint64_t)RMI_MEASURE_CONTENT),
 		   RMI_SUCCESS, 0);
-	r->data_ipa[r->ndata] = 0;
-	r->data_pa[r->ndata++] = data;
+	tm_realm_track_data(r, 0, data);
 	tm_rec_create(t, r, 0, RMI_REC_FLAG_RUNNABLE, NULL);
 }
 
@@ -127,6 +115,17 @@ static void snaps_add_realm(struct tmach *t, struct snaps *ss, const struct trea
 	}
 }
 
+/* Two realm_build realms (VMIDs 1 and 2), every granule of both
+ * snapshotted. */
+static void two_realms_build(struct tmach *t, struct trealm *a, struct trealm *b,
+			     struct snaps *ss)
+{
+	realm_build(t, a, 1);
+	realm_build(t, b, 2);
+	snaps_add_realm(t, ss, a);
+	snaps_add_realm(t, ss, b);
+}
+
 /* The level-`level` RTT tm_rtt_map_to created over ipa. */
 static uint64_t realm_rtt(const struct trealm *r, uint64_t ipa, int level)
 {
@@ -136,20 +135,6 @@ static uint64_t realm_rtt(const struct trealm *r, uint64_t ipa, int level)
 			return r->rtts[i].pa;
 	fail_msg("no level-%d RTT over 0x%llx", level, (unsigned long long)ipa);
 	return 0;
-}
-
-/* An NS granule holding REC_CREATE parameters (runnable, MPIDR mpidr) with
- * 16 fresh delegated aux granules, returned in aux_out. */
-static uint64_t rec_params(struct tmach *t, uint64_t mpidr, uint64_t aux_out[16])
-{
-	uint64_t params = tm_granule(t);
-	struct rmi_rec_params *p = tm_ptr(t, params);
-	p->flags = RMI_REC_FLAG_RUNNABLE;
-	p->mpidr = mpidr;
-	p->num_aux = RMI_MAX_REC_AUX_GRANULES;
-	for (unsigned i = 0; i < RMI_MAX_REC_AUX_GRANULES; i++)
-		p->aux[i] = aux_out[i] = tm_delegated(t);
-	return params;
 }
 
 static void undelegate_all(struct tmach *t, const uint64_t *pas, unsigned n)
@@ -354,7 +339,7 @@ static void destroying_live_objects_is_refused(void **state)
 	const uint64_t not_recs[] = { r.rd, r.rtt_base, rtt2, rtt3, r.data_pa[0], r.rec_aux[0][0],
 				      delegated, tm_granule(t), tm_secure(t), tm_root(t),
 				      PA_MMIO, PA_OUTSIDE, r.recs[0] + 8 };
-	for (unsigned i = 0; i < sizeof(not_recs) / sizeof(not_recs[0]); i++)
+	for (unsigned i = 0; i < ARRAY_SIZE(not_recs); i++)
 		assert_rmi(rmi(t, RMI_REC_DESTROY, 1, not_recs[i]), RMI_ERROR_INPUT, 0);
 	snaps_check(t, &ss);
 	tm_check_invariants(t);
@@ -447,7 +432,7 @@ static void undelegated_granules_cannot_become_realm_objects(void **state)
 		   RMI_ERROR_INPUT, 0);
 	assert_rmi(rmi(t, RMI_DATA_CREATE_UNKNOWN, 3, r.rd, ns, UINT64_C(0x1000)), RMI_ERROR_INPUT,
 		   0);
-	uint64_t rp = rec_params(t, 1, aux);
+	uint64_t rp = tm_rec_params(t, 1, RMI_REC_FLAG_RUNNABLE, aux);
 	assert_rmi(rmi(t, RMI_REC_CREATE, 3, r.rd, ns, rp), RMI_ERROR_INPUT, 0);
 	uint64_t rec = tm_delegated(t);
 	struct rmi_rec_params *rpp = tm_ptr(t, rp);
@@ -462,8 +447,7 @@ static void undelegated_granules_cannot_become_realm_objects(void **state)
 
 	/* The same REC_CREATE with every granule delegated works. */
 	assert_rmi(rmi(t, RMI_REC_CREATE, 3, r.rd, rec, rp), RMI_SUCCESS, 0);
-	r.recs[r.nrecs] = rec;
-	memcpy(r.rec_aux[r.nrecs++], aux, sizeof(aux));
+	tm_realm_track_rec(&r, rec, aux);
 	tm_check_invariants(t);
 
 	tm_realm_teardown(t, &r);
@@ -482,17 +466,14 @@ static void aliasing_granules_between_realms_is_refused(void **state)
 	struct trealm a, b;
 	struct snaps ss = { 0 };
 	struct rmi_out o;
-	realm_build(t, &a, 1);
-	realm_build(t, &b, 2);
-	snaps_add_realm(t, &ss, &a);
-	snaps_add_realm(t, &ss, &b);
+	two_realms_build(t, &a, &b, &ss);
 	uint64_t a_rtt3 = realm_rtt(&a, 0, 3), a_rtt2 = realm_rtt(&a, 0, 2);
 	uint64_t src = tm_granule(t);
 
 	/* A's DATA granule (and its other objects) as B's data. */
 	const uint64_t a_objects[] = { a.data_pa[0], a_rtt3, a_rtt2, a.rtt_base, a.rd, a.recs[0],
 				       a.rec_aux[0][5] };
-	for (unsigned i = 0; i < sizeof(a_objects) / sizeof(a_objects[0]); i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(a_objects); i++) {
 		uint64_t g = a_objects[i];
 		assert_rmi(rmi(t, RMI_DATA_CREATE, 5, b.rd, g, UINT64_C(0x1000), src,
 			       (uint64_t)RMI_MEASURE_CONTENT),
@@ -520,7 +501,7 @@ static void aliasing_granules_between_realms_is_refused(void **state)
 			   0);
 		/* ... as B's REC, or one of its aux granules. */
 		uint64_t aux[16];
-		uint64_t rp = rec_params(t, 1, aux);
+		uint64_t rp = tm_rec_params(t, 1, RMI_REC_FLAG_RUNNABLE, aux);
 		assert_rmi(rmi(t, RMI_REC_CREATE, 3, b.rd, g, rp), RMI_ERROR_INPUT, 0);
 		uint64_t rec = tm_delegated(t);
 		struct rmi_rec_params *rpp = tm_ptr(t, rp);
@@ -534,7 +515,7 @@ static void aliasing_granules_between_realms_is_refused(void **state)
 	/* Within one realm: aux = the REC, aux = the RD, the same aux twice,
 	 * the RD among the start tables. */
 	uint64_t aux[16];
-	uint64_t rp = rec_params(t, 1, aux);
+	uint64_t rp = tm_rec_params(t, 1, RMI_REC_FLAG_RUNNABLE, aux);
 	struct rmi_rec_params *rpp = tm_ptr(t, rp);
 	uint64_t rec = tm_delegated(t);
 	rpp->aux[3] = rec;
@@ -562,8 +543,7 @@ static void aliasing_granules_between_realms_is_refused(void **state)
 
 	/* The legitimate REC_CREATE still works after all that. */
 	assert_rmi(rmi(t, RMI_REC_CREATE, 3, b.rd, rec, rp), RMI_SUCCESS, 0);
-	b.recs[b.nrecs] = rec;
-	memcpy(b.rec_aux[b.nrecs++], aux, sizeof(aux));
+	tm_realm_track_rec(&b, rec, aux);
 	tm_check_invariants(t);
 
 	tm_realm_teardown(t, &a);
@@ -608,7 +588,7 @@ static void destroyed_rd_cannot_be_reused(void **state)
 	tm_realm_create(t, &r, 40, 1, 1);
 	uint64_t rd = r.rd;
 	uint64_t delegated = tm_delegated(t);
-	uint64_t rp = rec_params(t, 0, aux);
+	uint64_t rp = tm_rec_params(t, 0, RMI_REC_FLAG_RUNNABLE, aux);
 
 	assert_rmi(rmi(t, RMI_REALM_DESTROY, 1, rd), RMI_SUCCESS, 0);
 	assert_int_equal(state_of(t, rd), GS_DELEGATED);
@@ -641,21 +621,18 @@ static void data_create_from_non_ns_source_is_refused(void **state)
 	struct trealm r, other;
 	struct snaps ss = { 0 };
 	struct rmi_out o;
-	realm_build(t, &r, 1);
-	realm_build(t, &other, 2);
-	snaps_add_realm(t, &ss, &r);
-	snaps_add_realm(t, &ss, &other);
+	two_realms_build(t, &r, &other, &ss);
 	uint64_t data = tm_delegated(t);
 	uint64_t delegated = tm_delegated(t);
 	uint8_t rim[64];
-	memcpy(rim, ((struct rd *)sys_ptr(t, r.rd))->measurement[RIM_SLOT], 64);
+	memcpy(rim, wb_rim(t, r.rd), 64);
 
 	const uint64_t srcs[] = { delegated, r.data_pa[0], other.data_pa[0], other.rd,
 				  other.recs[0], other.rec_aux[0][1], r.rtt_base,
 				  tm_secure(t), tm_secure(t) + GRANULE_SIZE, tm_root(t),
 				  t->map.root.base + t->map.root.size - GRANULE_SIZE, PA_MMIO,
 				  PA_OUTSIDE, tm_granule(t) + 0x100 };
-	for (unsigned i = 0; i < sizeof(srcs) / sizeof(srcs[0]); i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(srcs); i++) {
 		assert_rmi(rmi(t, RMI_DATA_CREATE, 5, r.rd, data, UINT64_C(0x1000), srcs[i],
 			       (uint64_t)RMI_MEASURE_CONTENT),
 			   RMI_ERROR_INPUT, 0);
@@ -666,7 +643,7 @@ static void data_create_from_non_ns_source_is_refused(void **state)
 	assert_int_equal(state_of(t, data), GS_DELEGATED);
 	assert_rmi(rmi_res(t, &o, RMI_RTT_READ_ENTRY, 3, r.rd, UINT64_C(0x1000), 3), RMI_SUCCESS, 0);
 	assert_int_equal(o.x[1], RMI_UNASSIGNED);
-	assert_memory_equal(((struct rd *)sys_ptr(t, r.rd))->measurement[RIM_SLOT], rim, 64);
+	assert_memory_equal(wb_rim(t, r.rd), rim, 64);
 	snaps_check(t, &ss);
 	tm_check_invariants(t);
 
@@ -689,14 +666,14 @@ static void params_and_run_pages_outside_ns_are_refused(void **state)
 	realm_build(t, &r, 1);
 	uint64_t aux[16];
 	uint64_t good_realm = tm_realm_params(t, &x, 40, 1, RMI_HASH_SHA_256, 2);
-	uint64_t good_rec = rec_params(t, 1, aux);
+	uint64_t good_rec = tm_rec_params(t, 1, RMI_REC_FLAG_RUNNABLE, aux);
 	uint64_t rd = tm_delegated(t), rec = tm_delegated(t);
 	uint64_t delegated = tm_delegated(t);
 	uint64_t places[] = { delegated, r.data_pa[0], tm_secure(t), tm_root(t) };
 	uint8_t saved[GRANULE_SIZE];
 
-	for (unsigned i = 0; i < sizeof(places) / sizeof(places[0]); i++) {
-		void *p = sys_ptr(t, places[i]);
+	for (unsigned i = 0; i < ARRAY_SIZE(places); i++) {
+		void *p = wb_sys_ptr(t, places[i]);
 		memcpy(saved, p, GRANULE_SIZE);
 		memcpy(p, tm_ptr(t, good_realm), GRANULE_SIZE);
 		assert_rmi(rmi(t, RMI_REALM_CREATE, 2, rd, places[i]), RMI_ERROR_INPUT, 0);
@@ -705,7 +682,7 @@ static void params_and_run_pages_outside_ns_are_refused(void **state)
 		memcpy(p, saved, GRANULE_SIZE);
 	}
 	const uint64_t bad[] = { r.rd, r.recs[0], PA_MMIO, PA_OUTSIDE, good_realm + 8 };
-	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
 		assert_rmi(rmi(t, RMI_REALM_CREATE, 2, rd, bad[i]), RMI_ERROR_INPUT, 0);
 		assert_rmi(rmi(t, RMI_REC_CREATE, 3, r.rd, rec, bad[i]), RMI_ERROR_INPUT, 0);
 	}
@@ -715,7 +692,7 @@ static void params_and_run_pages_outside_ns_are_refused(void **state)
 
 	/* REC_ENTER writes the exit record to its run page: NS only. */
 	assert_rmi(rmi(t, RMI_REALM_ACTIVATE, 1, r.rd), RMI_SUCCESS, 0);
-	for (unsigned i = 0; i < sizeof(places) / sizeof(places[0]); i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(places); i++) {
 		struct snap s;
 		snap_take(t, places[i], &s);
 		assert_rmi(rmi(t, RMI_REC_ENTER, 2, r.recs[0], places[i]), RMI_ERROR_INPUT, 0);

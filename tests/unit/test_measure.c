@@ -15,9 +15,8 @@
 
 #include "harness.h"
 #include "invariants.h"
+#include "whitebox.h"
 
-#include "monitor/machine_internal.h"
-#include "platform/platform.h"
 #include "rmm/rmm.h"
 
 /* ---- an independent model of the RIM (section 7) ---- */
@@ -107,14 +106,9 @@ static void model_ripas(struct rim_model *m, uint64_t base, uint64_t top)
 
 /* ---- reading the RIM white-box ---- */
 
-static struct rd *rd_of(struct tmach *t, uint64_t rd_pa)
-{
-	return plat_sys_ptr(ccakit_machine_platform(t->m), rd_pa);
-}
-
 static void read_rim(struct tmach *t, uint64_t rd_pa, uint8_t out[64])
 {
-	memcpy(out, rd_of(t, rd_pa)->measurement[RIM_SLOT], 64);
+	memcpy(out, wb_rim(t, rd_pa), 64);
 }
 
 static void hex(const uint8_t *b, size_t n, char *out)
@@ -153,6 +147,16 @@ static void assert_rim_unchanged(struct tmach *t, uint64_t rd_pa, const uint8_t 
 
 /* ---- realm building blocks ---- */
 
+/* Checks the machine's invariants, tears r down, checks every granule is
+ * back to NS, and destroys the machine. */
+static void teardown_checked(struct tmach *t, struct trealm *r)
+{
+	tm_check_invariants(t);
+	tm_realm_teardown(t, r);
+	tm_check_all_undelegated(t);
+	tm_destroy(t);
+}
+
 static void realm_create_algo(struct tmach *t, struct trealm *r, unsigned algo, uint16_t vmid)
 {
 	tm_realm_params(t, r, 40, 1, algo, vmid);
@@ -169,10 +173,7 @@ static uint64_t data_create(struct tmach *t, struct trealm *r, uint64_t ipa, con
 	if (content)
 		memcpy(tm_ptr(t, src), content, GRANULE_SIZE);
 	assert_rmi(rmi(t, RMI_DATA_CREATE, 5, r->rd, data, ipa, src, flags), RMI_SUCCESS, 0);
-	assert_true(r->ndata < 64);
-	r->data_ipa[r->ndata] = ipa;
-	r->data_pa[r->ndata] = data;
-	r->ndata++;
+	tm_realm_track_data(r, ipa, data);
 	return data;
 }
 
@@ -180,20 +181,15 @@ static uint64_t data_create(struct tmach *t, struct trealm *r, uint64_t ipa, con
 static uint64_t rec_create(struct tmach *t, struct trealm *r, uint64_t mpidr, uint64_t flags,
 			   uint64_t pc, const uint64_t gprs[8])
 {
-	uint64_t params = tm_granule(t);
+	uint64_t aux[RMI_MAX_REC_AUX_GRANULES];
+	uint64_t params = tm_rec_params(t, mpidr, flags, aux);
 	struct rmi_rec_params *p = tm_ptr(t, params);
-	p->flags = flags;
-	p->mpidr = mpidr;
 	p->pc = pc;
 	if (gprs)
 		memcpy(p->gprs, gprs, sizeof(p->gprs));
-	p->num_aux = RMI_MAX_REC_AUX_GRANULES;
-	assert_true(r->nrecs < 8);
-	for (unsigned i = 0; i < p->num_aux; i++)
-		r->rec_aux[r->nrecs][i] = p->aux[i] = tm_delegated(t);
 	uint64_t rec = tm_delegated(t);
 	assert_rmi(rmi(t, RMI_REC_CREATE, 3, r->rd, rec, params), RMI_SUCCESS, 0);
-	r->recs[r->nrecs++] = rec;
+	tm_realm_track_rec(r, rec, aux);
 	return rec;
 }
 
@@ -227,10 +223,7 @@ static void reference_sequence(unsigned algo, const char *const want[5])
 	rec_create(t, &r, 0, RMI_REC_FLAG_RUNNABLE, 0, NULL);
 	assert_rim_hex(t, r.rd, algo, want[4]);
 
-	tm_check_invariants(t);
-	tm_realm_teardown(t, &r);
-	tm_check_all_undelegated(t);
-	tm_destroy(t);
+	teardown_checked(t, &r);
 }
 
 static void rim_reference_vectors_sha256(void **state)
@@ -311,10 +304,7 @@ static void rim_of_realm_create_matches_veraison_vector(void **state)
 	model_realm_create(&m, 0, 48, 0, 5, 3, 0, RMI_HASH_SHA_256);
 	assert_memory_equal(m.rim, want, 64);
 
-	tm_check_invariants(t);
-	tm_realm_teardown(t, &r);
-	tm_check_all_undelegated(t);
-	tm_destroy(t);
+	teardown_checked(t, &r);
 }
 
 /* Non-zero content, PC and GPRs, each hash algorithm, against the model. */
@@ -353,10 +343,7 @@ static void rim_matches_model_with_content_pc_and_gprs(void **state)
 		model_rec(&m, RMI_REC_FLAG_RUNNABLE, 0x40000000, gprs);
 		assert_rim_model(t, r.rd, &m);
 
-		tm_check_invariants(t);
-		tm_realm_teardown(t, &r);
-		tm_check_all_undelegated(t);
-		tm_destroy(t);
+		teardown_checked(t, &r);
 	}
 }
 
@@ -382,21 +369,15 @@ static void rim_is_frozen_after_activate(void **state)
 	assert_rmi(rmi(t, RMI_DATA_CREATE, 5, r.rd, data, 0x1000, src, (uint64_t)RMI_MEASURE_CONTENT),
 		   RMI_ERROR_REALM, 0);
 	assert_rmi(rmi(t, RMI_RTT_INIT_RIPAS, 3, r.rd, 0x2000, 0x3000), RMI_ERROR_REALM, 0);
-	uint64_t params = tm_granule(t);
-	struct rmi_rec_params *p = tm_ptr(t, params);
-	p->flags = RMI_REC_FLAG_RUNNABLE;
-	p->mpidr = 1;
-	p->num_aux = RMI_MAX_REC_AUX_GRANULES;
-	for (unsigned i = 0; i < p->num_aux; i++)
-		p->aux[i] = tm_delegated(t);
+	uint64_t aux[RMI_MAX_REC_AUX_GRANULES];
+	uint64_t params = tm_rec_params(t, 1, RMI_REC_FLAG_RUNNABLE, aux);
 	uint64_t rec = tm_delegated(t);
 	assert_rmi(rmi(t, RMI_REC_CREATE, 3, r.rd, rec, params), RMI_ERROR_REALM, 0);
 	assert_rim_unchanged(t, r.rd, rim);
 
 	/* What a realm may still do when active. */
 	assert_rmi(rmi(t, RMI_DATA_CREATE_UNKNOWN, 3, r.rd, data, 0x1000), RMI_SUCCESS, 0);
-	r.data_ipa[r.ndata] = 0x1000;
-	r.data_pa[r.ndata++] = data;
+	tm_realm_track_data(&r, 0x1000, data);
 	uint64_t run = tm_granule(t);
 	assert_rmi(rmi(t, RMI_REC_ENTER, 2, r.recs[0], run), RMI_SUCCESS, 0);
 	tm_rtt_map_to(t, &r, UINT64_C(1) << 39, 3);
@@ -409,8 +390,8 @@ static void rim_is_frozen_after_activate(void **state)
 	tm_check_invariants(t);
 	tm_realm_teardown(t, &r);
 	assert_rmi(rmi(t, RMI_GRANULE_UNDELEGATE, 1, rec), RMI_SUCCESS, 0);
-	for (unsigned i = 0; i < p->num_aux; i++)
-		assert_rmi(rmi(t, RMI_GRANULE_UNDELEGATE, 1, p->aux[i]), RMI_SUCCESS, 0);
+	for (unsigned i = 0; i < RMI_MAX_REC_AUX_GRANULES; i++)
+		assert_rmi(rmi(t, RMI_GRANULE_UNDELEGATE, 1, aux[i]), RMI_SUCCESS, 0);
 	tm_check_all_undelegated(t);
 	tm_destroy(t);
 }
@@ -438,10 +419,7 @@ static void rec_create_not_runnable_does_not_extend_rim(void **state)
 	model_rec(&m, RMI_REC_FLAG_RUNNABLE, 0x80000, gprs);
 	assert_rim_model(t, r.rd, &m);
 
-	tm_check_invariants(t);
-	tm_realm_teardown(t, &r);
-	tm_check_all_undelegated(t);
-	tm_destroy(t);
+	teardown_checked(t, &r);
 }
 
 /* DATA_CREATE_UNKNOWN leaves the RIM alone, in a NEW realm too. */
@@ -459,15 +437,11 @@ static void data_create_unknown_does_not_extend_rim(void **state)
 	for (uint64_t ipa = 0; ipa < 0x3000; ipa += GRANULE_SIZE) {
 		uint64_t data = tm_delegated(t);
 		assert_rmi(rmi(t, RMI_DATA_CREATE_UNKNOWN, 3, r.rd, data, ipa), RMI_SUCCESS, 0);
-		r.data_ipa[r.ndata] = ipa;
-		r.data_pa[r.ndata++] = data;
+		tm_realm_track_data(&r, ipa, data);
 	}
 	assert_rim_unchanged(t, r.rd, rim);
 
-	tm_check_invariants(t);
-	tm_realm_teardown(t, &r);
-	tm_check_all_undelegated(t);
-	tm_destroy(t);
+	teardown_checked(t, &r);
 }
 
 /* Builds one realm from a script of steps and returns its RIM. */
@@ -607,13 +581,8 @@ static void failed_commands_do_not_extend_rim(void **state)
 	/* INIT_RIPAS not aligned to the level-2 entry: (RTT, 2). */
 	assert_rmi(rmi(t, RMI_RTT_INIT_RIPAS, 3, r.rd, 0x1000, 0x2000), RMI_ERROR_RTT, 2);
 	/* REC_CREATE with the wrong MPIDR. */
-	uint64_t params = tm_granule(t);
-	struct rmi_rec_params *p = tm_ptr(t, params);
-	p->flags = RMI_REC_FLAG_RUNNABLE;
-	p->mpidr = 1;
-	p->num_aux = RMI_MAX_REC_AUX_GRANULES;
-	for (unsigned i = 0; i < p->num_aux; i++)
-		p->aux[i] = tm_delegated(t);
+	uint64_t aux[RMI_MAX_REC_AUX_GRANULES];
+	uint64_t params = tm_rec_params(t, 1, RMI_REC_FLAG_RUNNABLE, aux);
 	uint64_t rec = tm_delegated(t);
 	assert_rmi(rmi(t, RMI_REC_CREATE, 3, r.rd, rec, params), RMI_ERROR_INPUT, 0);
 	assert_rim_unchanged(t, r.rd, rim);
@@ -631,8 +600,8 @@ static void failed_commands_do_not_extend_rim(void **state)
 	tm_realm_teardown(t, &r);
 	assert_rmi(rmi(t, RMI_GRANULE_UNDELEGATE, 1, data), RMI_SUCCESS, 0);
 	assert_rmi(rmi(t, RMI_GRANULE_UNDELEGATE, 1, rec), RMI_SUCCESS, 0);
-	for (unsigned i = 0; i < p->num_aux; i++)
-		assert_rmi(rmi(t, RMI_GRANULE_UNDELEGATE, 1, p->aux[i]), RMI_SUCCESS, 0);
+	for (unsigned i = 0; i < RMI_MAX_REC_AUX_GRANULES; i++)
+		assert_rmi(rmi(t, RMI_GRANULE_UNDELEGATE, 1, aux[i]), RMI_SUCCESS, 0);
 	tm_check_all_undelegated(t);
 	tm_destroy(t);
 }
@@ -695,7 +664,7 @@ static void rems_start_zero_and_destroy_scrubs_measurements(void **state)
 	static const uint8_t zero[MEASUREMENT_MAX];
 
 	realm_create_algo(t, &r, RMI_HASH_SHA_256, 1);
-	struct rd *rd = rd_of(t, r.rd);
+	struct rd *rd = wb_rd(t, r.rd);
 	assert_memory_not_equal(rd->measurement[RIM_SLOT], zero, 32);
 	assert_memory_equal(rd->measurement[RIM_SLOT] + 32, zero, 32);
 	for (unsigned s = 1; s < MEASUREMENT_SLOTS; s++)

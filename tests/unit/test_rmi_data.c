@@ -49,43 +49,23 @@
 #define IPA_L2 IPA_1G /* protected, the walk stops at level 2 */
 #define NS_ATTRS ((UINT64_C(5) << 2) | (UINT64_C(3) << 6))
 
-struct fx {
-	struct tmach *t;
-	struct trealm r;    /* under test: s2sz 40, starting level 0, VMID 1 */
-	struct tm_states s; /* a granule in every state (another realm, VMID 2) */
-	uint64_t src;       /* an NS granule full of a pattern */
-};
-
-/* RTTs down to level 3 over IPA 0 and the first unprotected IPA, down to
- * level 2 over 1 GiB. */
-static void fx_create(struct fx *f, uint64_t dram_size)
+/* The suite's realm with RTTs down to level 3 over IPA 0 and the first
+ * unprotected IPA, down to level 2 over 1 GiB. Returns an NS granule full of
+ * a pattern, DATA_CREATE's source. */
+static uint64_t fx_create(struct acs_fx *f, uint64_t dram_size)
 {
-	f->t = acs_machine(dram_size);
-	tm_realm_create(f->t, &f->r, S2SZ, 0, 1);
-	tm_states_create(f->t, &f->s, 2);
+	acs_fx_create(f, dram_size);
 	tm_rtt_map_to(f->t, &f->r, 0, 3);
 	tm_rtt_map_to(f->t, &f->r, IPA_L2, 2);
 	tm_rtt_map_to(f->t, &f->r, IPA_UNPROTECTED, 3);
-	f->src = tm_granule(f->t);
-	uint8_t *p = tm_ptr(f->t, f->src);
+	uint64_t src = tm_granule(f->t);
+	uint8_t *p = tm_ptr(f->t, src);
 	for (unsigned i = 0; i < GRANULE_SIZE; i++)
 		p[i] = (uint8_t)(i * 7 + 3);
+	return src;
 }
 
-static uint64_t null_realm_rd(struct tmach *t)
-{
-	struct trealm n;
-	tm_realm_create(t, &n, S2SZ, 0, 3);
-	assert_rmi(rmi(t, RMI_REALM_DESTROY, 1, n.rd), RMI_SUCCESS, 0);
-	return n.rd;
-}
-
-static void unknown_stimulus(const struct acs_row *row)
-{
-	fail_msg("no stimulus for %s (%s)", row->label, row->stimulus);
-}
-
-static void map_ns_page(struct fx *f, uint64_t ipa)
+static void map_ns_page(struct acs_fx *f, uint64_t ipa)
 {
 	assert_rmi(rmi(f->t, RMI_RTT_MAP_UNPROTECTED, 4, f->r.rd, ipa, UINT64_C(3),
 		       tm_granule(f->t) | NS_ATTRS),
@@ -94,39 +74,47 @@ static void map_ns_page(struct fx *f, uint64_t ipa)
 
 /* ---- RMI_DATA_CREATE and RMI_DATA_CREATE_UNKNOWN ---- */
 
+/* The data rows of both DATA_CREATE commands. */
+#define DATA_ROWS                                                                       \
+	{ "data_align", "DATA_UNALIGNED", RMI_ERROR_INPUT, 0 },                         \
+	{ "data_bound", "DATA_DEV_MEM_MMIO", RMI_ERROR_INPUT, 0 },                      \
+	{ "data_bound", "DATA_OUTSIDE_OF_PERMITTED_PA", RMI_ERROR_INPUT, 0 },           \
+	{ "data_state", "DATA_STATE_UNDELEGATED", RMI_ERROR_INPUT, 0 },                 \
+	{ "data_state", "DATA_STATE_RD", RMI_ERROR_INPUT, 0 },                          \
+	{ "data_state", "DATA_STATE_REC", RMI_ERROR_INPUT, 0 },                         \
+	{ "data_state", "DATA_STATE_RTT", RMI_ERROR_INPUT, 0 },                         \
+	{ "data_state", "DATA_STATE_DATA", RMI_ERROR_INPUT, 0 },                        \
+	{ "data_bound2", "DATA_LPA2_PA", RMI_ERROR_INPUT, 0 }
+
+/* The rd and ipa rows of all three commands. */
+#define RD_AND_IPA_ROWS                                                                 \
+	ACS_ROW_RD_ALIGN,                                                               \
+	{ "rd_bound", "RD_DEV_MEM_MMIO", RMI_ERROR_INPUT, 0 },                          \
+	{ "rd_bound", "RD_OUTSIDE_OF_PERMITTED_PA", RMI_ERROR_INPUT, 0 },               \
+	ACS_ROWS_RD_STATE,                                                              \
+	{ "ipa_align", "IPA_UNALIGNED", RMI_ERROR_INPUT, 0 },                           \
+	{ "ipa_bound", "IPA_UNPROTECTED", RMI_ERROR_INPUT, 0 },                         \
+	{ "ipa_bound", "IPA_OUTSIDE_OF_PERMITTED_IPA", RMI_ERROR_INPUT, 0 }
+
+/* The walk rows of both DATA_CREATE commands. */
+#define DATA_CREATE_WALK_ROWS                                                           \
+	{ "rtt_walk", "IPA_NOT_MAPPED", RMI_ERROR_RTT, 2 },                             \
+	{ "rtte_state", "RTTE_STATE_ASSIGNED", RMI_ERROR_RTT, 3 },                      \
+	{ "ipa_bound_compare_rtt_walk", "IPA_UNPROTECTED_NOT_MAPPED", RMI_ERROR_INPUT, 0 },     \
+	{ "ipa_bound_compare_rtte_state", "IPA_UNPROTECTED_RTTE_ASSIGNED", RMI_ERROR_INPUT, 0 }
+
 static const struct acs_row data_create_rows[] = {
 	{ "src_align", "SRC_UNALIGNED", RMI_ERROR_INPUT, 0 },
 	{ "src_bound", "SRC_DEV_MEM_MMIO", RMI_ERROR_INPUT, 0 },
 	{ "src_bound", "SRC_OUTSIDE_OF_PERMITTED_PA", RMI_ERROR_INPUT, 0 },
 	{ "src_pas", "SRC_PAS_REALM", RMI_ERROR_INPUT, 0 },
 	{ "src_pas", "SRC_PAS_SECURE", RMI_ERROR_INPUT, 0 },
-	{ "data_align", "DATA_UNALIGNED", RMI_ERROR_INPUT, 0 },
-	{ "data_bound", "DATA_DEV_MEM_MMIO", RMI_ERROR_INPUT, 0 },
-	{ "data_bound", "DATA_OUTSIDE_OF_PERMITTED_PA", RMI_ERROR_INPUT, 0 },
-	{ "data_state", "DATA_STATE_UNDELEGATED", RMI_ERROR_INPUT, 0 },
-	{ "data_state", "DATA_STATE_RD", RMI_ERROR_INPUT, 0 },
-	{ "data_state", "DATA_STATE_REC", RMI_ERROR_INPUT, 0 },
-	{ "data_state", "DATA_STATE_RTT", RMI_ERROR_INPUT, 0 },
-	{ "data_state", "DATA_STATE_DATA", RMI_ERROR_INPUT, 0 },
-	{ "data_bound2", "DATA_LPA2_PA", RMI_ERROR_INPUT, 0 },
-	{ "rd_align", "RD_UNALIGNED", RMI_ERROR_INPUT, 0 },
-	{ "rd_bound", "RD_DEV_MEM_MMIO", RMI_ERROR_INPUT, 0 },
-	{ "rd_bound", "RD_OUTSIDE_OF_PERMITTED_PA", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_UNDELEGATED", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_DELEGATED", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_REC", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_RTT", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_DATA", RMI_ERROR_INPUT, 0 },
-	{ "ipa_align", "IPA_UNALIGNED", RMI_ERROR_INPUT, 0 },
-	{ "ipa_bound", "IPA_UNPROTECTED", RMI_ERROR_INPUT, 0 },
-	{ "ipa_bound", "IPA_OUTSIDE_OF_PERMITTED_IPA", RMI_ERROR_INPUT, 0 },
+	DATA_ROWS,
+	RD_AND_IPA_ROWS,
 	{ "realm_state", "REALM_ACTIVE", RMI_ERROR_REALM, 0 },
 	{ "realm_state", "REALM_SYSTEM_OFF", RMI_ERROR_REALM, 0 },
 	{ "realm_state_null", "REALM_NULL", RMI_ERROR_INPUT, 0 },
-	{ "rtt_walk", "IPA_NOT_MAPPED", RMI_ERROR_RTT, 2 },
-	{ "rtte_state", "RTTE_STATE_ASSIGNED", RMI_ERROR_RTT, 3 },
-	{ "ipa_bound_compare_rtt_walk", "IPA_UNPROTECTED_NOT_MAPPED", RMI_ERROR_INPUT, 0 },
-	{ "ipa_bound_compare_rtte_state", "IPA_UNPROTECTED_RTTE_ASSIGNED", RMI_ERROR_INPUT, 0 },
+	DATA_CREATE_WALK_ROWS,
 	/* Beyond the suite: more states, and order across statuses in the
 	 * order the conditions are listed (INPUT before realm_state, realm_state
 	 * before the walk). */
@@ -149,30 +137,9 @@ static const struct acs_row data_create_rows[] = {
 /* The rows DATA_CREATE_UNKNOWN shares (no src, no realm state), plus its own
  * order checks: a realm in any state is fine, so the walk decides. */
 static const struct acs_row data_create_unknown_rows[] = {
-	{ "data_align", "DATA_UNALIGNED", RMI_ERROR_INPUT, 0 },
-	{ "data_bound", "DATA_DEV_MEM_MMIO", RMI_ERROR_INPUT, 0 },
-	{ "data_bound", "DATA_OUTSIDE_OF_PERMITTED_PA", RMI_ERROR_INPUT, 0 },
-	{ "data_state", "DATA_STATE_UNDELEGATED", RMI_ERROR_INPUT, 0 },
-	{ "data_state", "DATA_STATE_RD", RMI_ERROR_INPUT, 0 },
-	{ "data_state", "DATA_STATE_REC", RMI_ERROR_INPUT, 0 },
-	{ "data_state", "DATA_STATE_RTT", RMI_ERROR_INPUT, 0 },
-	{ "data_state", "DATA_STATE_DATA", RMI_ERROR_INPUT, 0 },
-	{ "data_bound2", "DATA_LPA2_PA", RMI_ERROR_INPUT, 0 },
-	{ "rd_align", "RD_UNALIGNED", RMI_ERROR_INPUT, 0 },
-	{ "rd_bound", "RD_DEV_MEM_MMIO", RMI_ERROR_INPUT, 0 },
-	{ "rd_bound", "RD_OUTSIDE_OF_PERMITTED_PA", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_UNDELEGATED", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_DELEGATED", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_REC", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_RTT", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_DATA", RMI_ERROR_INPUT, 0 },
-	{ "ipa_align", "IPA_UNALIGNED", RMI_ERROR_INPUT, 0 },
-	{ "ipa_bound", "IPA_UNPROTECTED", RMI_ERROR_INPUT, 0 },
-	{ "ipa_bound", "IPA_OUTSIDE_OF_PERMITTED_IPA", RMI_ERROR_INPUT, 0 },
-	{ "rtt_walk", "IPA_NOT_MAPPED", RMI_ERROR_RTT, 2 },
-	{ "rtte_state", "RTTE_STATE_ASSIGNED", RMI_ERROR_RTT, 3 },
-	{ "ipa_bound_compare_rtt_walk", "IPA_UNPROTECTED_NOT_MAPPED", RMI_ERROR_INPUT, 0 },
-	{ "ipa_bound_compare_rtte_state", "IPA_UNPROTECTED_RTTE_ASSIGNED", RMI_ERROR_INPUT, 0 },
+	DATA_ROWS,
+	RD_AND_IPA_ROWS,
+	DATA_CREATE_WALK_ROWS,
 	/* Beyond the suite. */
 	{ "rtt_walk", "IPA_NO_LEVEL2_RTT", RMI_ERROR_RTT, 1 },
 	{ "rtt_walk", "REALM_ACTIVE_IPA_NOT_MAPPED", RMI_ERROR_RTT, 2 },
@@ -185,16 +152,14 @@ static const struct acs_row data_create_unknown_rows[] = {
  * from the pattern granule, measured. */
 static void data_create_common(const struct acs_row *row, bool unknown)
 {
-	struct fx f;
-	fx_create(&f, 16 * MIB);
+	struct acs_fx f;
+	uint64_t src = fx_create(&f, 16 * MIB);
 	struct tmach *t = f.t;
-	uint64_t rd = f.r.rd, data = tm_delegated(t), ipa = 0, src = f.src;
+	uint64_t rd = f.r.rd, data = tm_delegated(t), ipa = 0;
 
 	if (acs_granule_stimulus(t, &f.s, "SRC", row, &src) ||
 	    acs_granule_stimulus(t, &f.s, "DATA", row, &data) ||
 	    acs_granule_stimulus(t, &f.s, "RD", row, &rd)) {
-	} else if (acs_is(row, "DATA_STATE_REC_AUX")) {
-		data = f.s.rec_aux;
 	} else if (acs_is(row, "IPA_UNALIGNED")) {
 		ipa += 0x800;
 	} else if (acs_is(row, "IPA_UNPROTECTED")) {
@@ -206,7 +171,7 @@ static void data_create_common(const struct acs_row *row, bool unknown)
 	} else if (acs_is(row, "REALM_SYSTEM_OFF")) {
 		wb_realm_set_system_off(t, rd);
 	} else if (acs_is(row, "REALM_NULL")) {
-		rd = null_realm_rd(t);
+		rd = acs_null_realm_rd(t, 3);
 	} else if (acs_is(row, "IPA_NOT_MAPPED")) {
 		ipa = IPA_L2;
 	} else if (acs_is(row, "IPA_NO_LEVEL2_RTT")) {
@@ -244,7 +209,7 @@ static void data_create_common(const struct acs_row *row, bool unknown)
 	} else if (acs_is(row, "IPA_UNALIGNED_NOT_MAPPED")) {
 		ipa = IPA_L2 + 0x800;
 	} else {
-		unknown_stimulus(row);
+		acs_unknown_stimulus(row);
 	}
 	uint64_t x0 = unknown ? rmi(t, RMI_DATA_CREATE_UNKNOWN, 3, rd, data, ipa)
 			      : rmi(t, RMI_DATA_CREATE, 5, rd, data, ipa, src,
@@ -266,17 +231,7 @@ static void data_create_unknown_row(void **state)
 /* ---- RMI_DATA_DESTROY ---- */
 
 static const struct acs_row data_destroy_rows[] = {
-	{ "rd_align", "RD_UNALIGNED", RMI_ERROR_INPUT, 0 },
-	{ "rd_bound", "RD_DEV_MEM_MMIO", RMI_ERROR_INPUT, 0 },
-	{ "rd_bound", "RD_OUTSIDE_OF_PERMITTED_PA", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_UNDELEGATED", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_DELEGATED", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_REC", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_RTT", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_DATA", RMI_ERROR_INPUT, 0 },
-	{ "ipa_align", "IPA_UNALIGNED", RMI_ERROR_INPUT, 0 },
-	{ "ipa_bound", "IPA_UNPROTECTED", RMI_ERROR_INPUT, 0 },
-	{ "ipa_bound", "IPA_OUTSIDE_OF_PERMITTED_IPA", RMI_ERROR_INPUT, 0 },
+	RD_AND_IPA_ROWS,
 	{ "rtt_walk", "IPA_NOT_MAPPED", RMI_ERROR_RTT, 2 },
 	{ "rtte_state", "RTTE_STATE_UNASSIGNED", RMI_ERROR_RTT, 3 },
 	{ "ipa_bound_compare_rtt_walk", "IPA_UNPROTECTED_NOT_MAPPED", RMI_ERROR_INPUT, 0 },
@@ -294,7 +249,7 @@ static const struct acs_row data_destroy_rows[] = {
 static void data_destroy_row(void **state)
 {
 	const struct acs_row *row = *state;
-	struct fx f;
+	struct acs_fx f;
 	struct rmi_out o;
 	fx_create(&f, 16 * MIB);
 	struct tmach *t = f.t;
@@ -326,9 +281,9 @@ static void data_destroy_row(void **state)
 	} else if (acs_is(row, "IPA_UNALIGNED_RTTE_STATE_UNASSIGNED")) {
 		ipa = L3_SIZE + 0x800;
 	} else if (acs_is(row, "REALM_NULL")) {
-		rd = null_realm_rd(t);
+		rd = acs_null_realm_rd(t, 3);
 	} else {
-		unknown_stimulus(row);
+		acs_unknown_stimulus(row);
 	}
 	assert_acs_row(rmi_res(t, &o, RMI_DATA_DESTROY, 2, rd, ipa), row);
 	if (row->status == RMI_ERROR_RTT)
@@ -343,20 +298,28 @@ static void data_destroy_row(void **state)
 
 /* ---- success paths ---- */
 
+/* The level-3 entries at 0, 4K and 8K: UNASSIGNED with RIPAS EMPTY, RAM and
+ * DESTROYED. */
+static void ripas_empty_ram_destroyed(struct acs_fx *f)
+{
+	assert_rmi(rmi(f->t, RMI_RTT_INIT_RIPAS, 3, f->r.rd, L3_SIZE, 2 * L3_SIZE), RMI_SUCCESS, 0);
+	tm_ripas_destroyed(f->t, &f->r, 2 * L3_SIZE);
+}
+
 static void data_create_copies_src_and_maps_it_with_ripas_ram(void **state)
 {
 	(void)state;
-	struct fx f;
-	fx_create(&f, 16 * MIB);
+	struct acs_fx f;
+	uint64_t src = fx_create(&f, 16 * MIB);
 	struct tmach *t = f.t;
 	uint64_t data = tm_delegated(t);
 	assert_rtte(t, f.r.rd, 0, 3, 3, RMI_UNASSIGNED, 0, RIPAS_EMPTY);
-	assert_rmi(rmi(t, RMI_DATA_CREATE, 5, f.r.rd, data, UINT64_C(0), f.src,
+	assert_rmi(rmi(t, RMI_DATA_CREATE, 5, f.r.rd, data, UINT64_C(0), src,
 		       (uint64_t)RMI_NO_MEASURE_CONTENT),
 		   RMI_SUCCESS, 0);
 	assert_rtte(t, f.r.rd, 0, 3, 3, RMI_ASSIGNED, data, RIPAS_RAM);
 	/* The contents are the source's; the granule is the realm's. */
-	assert_memory_equal(wb_sys_ptr(t, data), tm_ptr(t, f.src), GRANULE_SIZE);
+	assert_memory_equal(wb_sys_ptr(t, data), tm_ptr(t, src), GRANULE_SIZE);
 	assert_int_equal(ccakit_pas_of(t->m, data), CCAKIT_PAS_REALM);
 	assert_rmi(rmi(t, RMI_GRANULE_UNDELEGATE, 1, data), RMI_ERROR_INPUT, 0);
 	/* A valid page descriptor for the vCPU's MMU. */
@@ -373,14 +336,11 @@ static void data_create_copies_src_and_maps_it_with_ripas_ram(void **state)
 static void data_create_sets_ripas_ram_from_empty_ram_and_destroyed(void **state)
 {
 	(void)state;
-	struct fx f;
+	struct acs_fx f;
 	fx_create(&f, 16 * MIB);
 	struct tmach *t = f.t;
-	assert_rmi(rmi(t, RMI_RTT_INIT_RIPAS, 3, f.r.rd, L3_SIZE, 2 * L3_SIZE), RMI_SUCCESS, 0);
-	tm_data_create(t, &f.r, 2 * L3_SIZE);
-	assert_rmi(rmi(t, RMI_DATA_DESTROY, 2, f.r.rd, 2 * L3_SIZE), RMI_SUCCESS, 0);
+	ripas_empty_ram_destroyed(&f);
 	assert_rtte(t, f.r.rd, 2 * L3_SIZE, 3, 3, RMI_UNASSIGNED, 0, RIPAS_DESTROYED);
-	f.r.ndata = 0;
 	for (unsigned i = 0; i < 3; i++) {
 		uint64_t data = tm_data_create(t, &f.r, i * L3_SIZE);
 		assert_rtte(t, f.r.rd, i * L3_SIZE, 3, 3, RMI_ASSIGNED, data, RIPAS_RAM);
@@ -434,13 +394,10 @@ static void data_create_extends_rim_as_the_reference_vectors(void **state)
 static void data_create_unknown_keeps_ripas_and_zero_contents(void **state)
 {
 	(void)state;
-	struct fx f;
+	struct acs_fx f;
 	fx_create(&f, 16 * MIB);
 	struct tmach *t = f.t;
-	assert_rmi(rmi(t, RMI_RTT_INIT_RIPAS, 3, f.r.rd, L3_SIZE, 2 * L3_SIZE), RMI_SUCCESS, 0);
-	tm_data_create(t, &f.r, 2 * L3_SIZE);
-	assert_rmi(rmi(t, RMI_DATA_DESTROY, 2, f.r.rd, 2 * L3_SIZE), RMI_SUCCESS, 0);
-	f.r.ndata = 0;
+	ripas_empty_ram_destroyed(&f);
 	static const enum rmi_ripas before[3] = { RIPAS_EMPTY, RIPAS_RAM, RIPAS_DESTROYED };
 	for (unsigned i = 0; i < 3; i++) {
 		uint64_t data = tm_delegated(t);
@@ -462,12 +419,12 @@ static void data_create_unknown_keeps_ripas_and_zero_contents(void **state)
 static void data_create_unknown_works_in_active_and_system_off_realms(void **state)
 {
 	(void)state;
-	struct fx f;
-	fx_create(&f, 16 * MIB);
+	struct acs_fx f;
+	uint64_t src = fx_create(&f, 16 * MIB);
 	struct tmach *t = f.t;
 	assert_rmi(rmi(t, RMI_REALM_ACTIVATE, 1, f.r.rd), RMI_SUCCESS, 0);
 	uint64_t a = tm_delegated(t), b = tm_delegated(t);
-	assert_rmi(rmi(t, RMI_DATA_CREATE, 5, f.r.rd, a, UINT64_C(0), f.src,
+	assert_rmi(rmi(t, RMI_DATA_CREATE, 5, f.r.rd, a, UINT64_C(0), src,
 		       (uint64_t)RMI_MEASURE_CONTENT),
 		   RMI_ERROR_REALM, 0);
 	assert_rmi(rmi(t, RMI_DATA_CREATE_UNKNOWN, 3, f.r.rd, a, UINT64_C(0)), RMI_SUCCESS, 0);
@@ -516,12 +473,12 @@ static void data_create_fails_rtt_walk_with_level_index(void **state)
 static void data_destroy_turns_ram_into_destroyed_and_scrubs_the_granule(void **state)
 {
 	(void)state;
-	struct fx f;
+	struct acs_fx f;
 	struct rmi_out o;
-	fx_create(&f, 16 * MIB);
+	uint64_t src = fx_create(&f, 16 * MIB);
 	struct tmach *t = f.t;
 	uint64_t data = tm_delegated(t);
-	assert_rmi(rmi(t, RMI_DATA_CREATE, 5, f.r.rd, data, UINT64_C(0), f.src,
+	assert_rmi(rmi(t, RMI_DATA_CREATE, 5, f.r.rd, data, UINT64_C(0), src,
 		       (uint64_t)RMI_MEASURE_CONTENT),
 		   RMI_SUCCESS, 0);
 	assert_rmi(rmi_res(t, &o, RMI_DATA_DESTROY, 2, f.r.rd, UINT64_C(0)), RMI_SUCCESS, 0);
@@ -544,13 +501,11 @@ static void data_destroy_turns_ram_into_destroyed_and_scrubs_the_granule(void **
 static void data_destroy_keeps_empty_and_destroyed_ripas(void **state)
 {
 	(void)state;
-	struct fx f;
+	struct acs_fx f;
 	struct rmi_out o;
 	fx_create(&f, 16 * MIB);
 	struct tmach *t = f.t;
-	tm_data_create(t, &f.r, L3_SIZE);
-	assert_rmi(rmi(t, RMI_DATA_DESTROY, 2, f.r.rd, L3_SIZE), RMI_SUCCESS, 0);
-	f.r.ndata = 0;
+	tm_ripas_destroyed(t, &f.r, L3_SIZE);
 	uint64_t a = tm_delegated(t), b = tm_delegated(t);
 	assert_rmi(rmi(t, RMI_DATA_CREATE_UNKNOWN, 3, f.r.rd, a, UINT64_C(0)), RMI_SUCCESS, 0);
 	assert_rmi(rmi(t, RMI_DATA_CREATE_UNKNOWN, 3, f.r.rd, b, L3_SIZE), RMI_SUCCESS, 0);
@@ -568,7 +523,7 @@ static void data_destroy_keeps_empty_and_destroyed_ripas(void **state)
 static void data_destroy_top_skips_non_live_entries(void **state)
 {
 	(void)state;
-	struct fx f;
+	struct acs_fx f;
 	struct rmi_out o;
 	fx_create(&f, 16 * MIB);
 	struct tmach *t = f.t;
@@ -593,16 +548,16 @@ static void data_destroy_top_skips_non_live_entries(void **state)
 static void data_destroy_of_a_page_in_a_block_fails_rtt_walk_with_top_at_ipa(void **state)
 {
 	(void)state;
-	struct fx f;
+	struct acs_fx f;
 	struct rmi_out o;
-	fx_create(&f, 64 * MIB);
+	uint64_t src = fx_create(&f, 64 * MIB);
 	struct tmach *t = f.t;
 	const uint64_t ipa = IPA_L2 + L2_SIZE;
 	tm_rtt_map_to(t, &f.r, ipa, 3);
 	uint64_t pa = acs_delegated_2mib_run(t);
 	for (unsigned i = 0; i < 512; i++)
 		assert_rmi(rmi(t, RMI_DATA_CREATE, 5, f.r.rd, pa + i * GRANULE_SIZE,
-			       ipa + i * L3_SIZE, f.src, (uint64_t)RMI_NO_MEASURE_CONTENT),
+			       ipa + i * L3_SIZE, src, (uint64_t)RMI_NO_MEASURE_CONTENT),
 			   RMI_SUCCESS, 0);
 	assert_rmi(rmi(t, RMI_RTT_FOLD, 3, f.r.rd, ipa, UINT64_C(3)), RMI_SUCCESS, 0);
 	assert_rmi(rmi_res(t, &o, RMI_DATA_DESTROY, 2, f.r.rd, ipa + 7 * L3_SIZE), RMI_ERROR_RTT, 2);
@@ -610,7 +565,7 @@ static void data_destroy_of_a_page_in_a_block_fails_rtt_walk_with_top_at_ipa(voi
 	assert_rmi(rmi(t, RMI_DATA_CREATE_UNKNOWN, 3, f.r.rd, tm_delegated(t), ipa), RMI_ERROR_RTT,
 		   2);
 	/* The block's contents are the source's, page by page. */
-	assert_memory_equal(wb_sys_ptr(t, pa + 511 * GRANULE_SIZE), tm_ptr(t, f.src), GRANULE_SIZE);
+	assert_memory_equal(wb_sys_ptr(t, pa + 511 * GRANULE_SIZE), tm_ptr(t, src), GRANULE_SIZE);
 	tm_check_invariants(t);
 	acs_machine_destroy(t);
 }

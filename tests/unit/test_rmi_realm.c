@@ -4,7 +4,8 @@
  * with the resulting state read back, failure-order cases, and edge cases the
  * suite does not exercise.
  *
- * ACS rows covered (label, stimulus -> expected), one table entry each:
+ * ACS rows covered (label, stimulus -> expected), each a test named
+ * "<command>_fails_<label>_<STIMULUS>" built from the tables below:
  *   rmi_realm_create_data.h (v1.0 rows)
  *     params_align PARAMS_UNALIGNED; params_bound PARAMS_DEV_MEM,
  *     PARAMS_OUTSIDE_OF_PERMITTED_PA; params_pas PARAMS_PAS_REALM,
@@ -37,88 +38,18 @@
  * black-box versions. HASH_ALGO_UNSUPPORTED is white-box too: this RMM offers
  * both SHA-256 and SHA-512, so the row clears HASH_SHA_512 from the RMM's
  * FeatureRegister0, as an RMM built without SHA-512 would report it. */
-#include "harness.h"
+#include "acs_rows.h"
+#include "whitebox.h"
 
-#include <stdio.h>
 #include <string.h>
 
-#include "monitor/machine_internal.h"
-#include "platform/platform.h"
 #include "rmm/rmm.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/* The machine of the running test: a test that fails half-way leaves it to
- * the teardown, so the next test can create its own. */
-static struct tmach *live;
-
-static struct tmach *new_tm(struct tmach *t)
-{
-	live = t;
-	return t;
-}
-
-static void end_tm(struct tmach *t)
-{
-	assert_ptr_equal(t, live);
-	live = NULL;
-	tm_destroy(t);
-}
-
-static int destroy_live(void **state)
-{
-	(void)state;
-	if (live)
-		tm_destroy(live);
-	live = NULL;
-	return 0;
-}
-
-/* ---- white-box access ---- */
-
-static void *sys_ptr(struct tmach *t, uint64_t pa)
-{
-	return plat_sys_ptr(ccakit_machine_platform(t->m), pa);
-}
-
-static struct rd *wb_rd(struct tmach *t, uint64_t rd)
-{
-	return sys_ptr(t, rd);
-}
-
-static struct rmm *wb_rmm(struct tmach *t)
-{
-	return ccakit_machine_monitor(t->m)->rmm;
-}
-
-static bool all_zero(const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	for (size_t i = 0; i < n; i++)
-		if (b[i])
-			return false;
-	return true;
-}
-
-static void assert_hex(const uint8_t *got, size_t len, const char *hex)
-{
-	char buf[2 * MEASUREMENT_MAX + 1];
-	assert_true(len <= MEASUREMENT_MAX);
-	for (size_t i = 0; i < len; i++)
-		snprintf(&buf[2 * i], 3, "%02x", got[i]);
-	assert_string_equal(buf, hex);
-}
-
-static void activate(struct tmach *t, uint64_t rd)
-{
-	assert_rmi(rmi(t, RMI_REALM_ACTIVATE, 1, rd), RMI_SUCCESS, 0);
-}
-
-static struct tmach *tm_create_vmid_bits(unsigned bits)
+static struct tmach *machine_with_vmid_bits(unsigned bits)
 {
 	struct ccakit_machine_config cfg = { .dram_size = 16 * MIB, .pe_count = 1,
 					     .vmid_bits = bits };
-	return tm_create_cfg(&cfg);
+	return acs_machine_cfg(&cfg);
 }
 
 /* ======================= RMI_VERSION and RMI_FEATURES ======================= */
@@ -126,12 +57,12 @@ static struct tmach *tm_create_vmid_bits(unsigned bits)
 static void rmi_version_succeeds_for_1_0_and_reports_1_0(void **state)
 {
 	(void)state;
-	struct tmach *t = new_tm(tm_create(16 * MIB, 1));
+	struct tmach *t = acs_machine(16 * MIB);
 	struct rmi_out o;
 	assert_rmi(rmi_res(t, &o, RMI_VERSION, 1, UINT64_C(0x10000)), RMI_SUCCESS, 0);
 	assert_int_equal(o.x[0], 0x10000); /* lower */
 	assert_int_equal(o.x[1], 0x10000); /* higher */
-	end_tm(t);
+	acs_machine_destroy(t);
 }
 
 static void rmi_version_fails_input_for_other_versions_and_reports_1_0(void **state)
@@ -147,14 +78,14 @@ static void rmi_version_fails_input_for_other_versions_and_reports_1_0(void **st
 		UINT64_C(1) << 32 | 0x10000, /* 1.0 with a stray upper bit */
 		~UINT64_C(0),
 	};
-	struct tmach *t = new_tm(tm_create(16 * MIB, 1));
+	struct tmach *t = acs_machine(16 * MIB);
 	for (size_t i = 0; i < ARRAY_SIZE(req); i++) {
 		struct rmi_out o;
 		assert_rmi(rmi_res(t, &o, RMI_VERSION, 1, req[i]), RMI_ERROR_INPUT, 0);
 		assert_int_equal(o.x[0], 0x10000);
 		assert_int_equal(o.x[1], 0x10000);
 	}
-	end_tm(t);
+	acs_machine_destroy(t);
 }
 
 static uint64_t field(uint64_t v, unsigned shift, unsigned width)
@@ -165,7 +96,7 @@ static uint64_t field(uint64_t v, unsigned shift, unsigned width)
 static void rmi_features_index0_reports_feature_register0(void **state)
 {
 	(void)state;
-	struct tmach *t = new_tm(tm_create(16 * MIB, 1));
+	struct tmach *t = acs_machine(16 * MIB);
 	struct rmi_out o;
 	assert_rmi(rmi_res(t, &o, RMI_FEATURES, 1, UINT64_C(0)), RMI_SUCCESS, 0);
 	uint64_t f = o.x[0];
@@ -181,27 +112,27 @@ static void rmi_features_index0_reports_feature_register0(void **state)
 	assert_int_equal(field(f, RMI_FEAT0_HASH_SHA_512_SHIFT, 1), 1);
 	/* Fields 1.0 does not define (DA, planes, ...) are zero. */
 	assert_int_equal(f >> 42, 0);
-	end_tm(t);
+	acs_machine_destroy(t);
 }
 
 static void rmi_features_other_index_reports_zero(void **state)
 {
 	(void)state;
 	static const uint64_t index[] = { 1, 2, 3, 0xff, UINT64_C(1) << 32, ~UINT64_C(0) };
-	struct tmach *t = new_tm(tm_create(16 * MIB, 1));
+	struct tmach *t = acs_machine(16 * MIB);
 	for (size_t i = 0; i < ARRAY_SIZE(index); i++) {
 		struct rmi_out o = { .x = { 0xdead } };
 		assert_rmi(rmi_res(t, &o, RMI_FEATURES, 1, index[i]), RMI_SUCCESS, 0);
 		assert_int_equal(o.x[0], 0);
 	}
-	end_tm(t);
+	acs_machine_destroy(t);
 }
 
 /* What FEATURES offers, REALM_CREATE accepts. */
 static void realm_create_accepts_feature_register0_maxima(void **state)
 {
 	(void)state;
-	struct tmach *t = new_tm(tm_create(16 * MIB, 1));
+	struct tmach *t = acs_machine(16 * MIB);
 	struct rmi_out o;
 	assert_rmi(rmi_res(t, &o, RMI_FEATURES, 1, UINT64_C(0)), RMI_SUCCESS, 0);
 	struct trealm r;
@@ -213,163 +144,69 @@ static void realm_create_accepts_feature_register0_maxima(void **state)
 	r.rd = tm_delegated(t);
 	assert_rmi(rmi(t, RMI_REALM_CREATE, 2, r.rd, r.params), RMI_SUCCESS, 0);
 	tm_realm_teardown(t, &r);
-	end_tm(t);
+	acs_machine_destroy(t);
 }
 
 /* ============================ RMI_REALM_CREATE ============================ */
 
-enum create_stim {
-	CS_PARAMS_UNALIGNED,
-	CS_PARAMS_MMIO,
-	CS_PARAMS_OUTSIDE,
-	CS_PARAMS_REALM,
-	CS_PARAMS_SECURE,
-	CS_PARAMS_ROOT,
-	CS_HASH_INVALID,
-	CS_S2SZ_TOO_BIG,
-	CS_S2SZ_TOO_SMALL,
-	CS_HASH_UNSUPPORTED,
-	CS_PMU,
-	CS_SVE,
-	CS_LPA2,
-	CS_BPS_TOO_MANY,
-	CS_BPS_ZERO,
-	CS_WPS_TOO_MANY,
-	CS_WPS_ZERO,
-	CS_ALIAS_FIRST,
-	CS_ALIAS_SECOND,
-	CS_RD_UNALIGNED,
-	CS_RD_MMIO,
-	CS_RD_OUTSIDE,
-	CS_RD_UNDELEGATED,
-	CS_RD_RD,
-	CS_RD_REC,
-	CS_RD_REC_AUX,
-	CS_RD_RTT,
-	CS_RD_DATA,
-	CS_RTT_UNALIGNED,
-	CS_RTT_START_LEVEL_2,
-	CS_RTT_NUM_START_TOO_FEW,
-	CS_RTT_NUM_START_TOO_MANY,
-	CS_RTT_START_LEVEL_4,
-	CS_RTT_START_LEVEL_MINUS_1,
-	CS_RTT_FIRST_UNDELEGATED,
-	CS_RTT_SECOND_UNDELEGATED,
-	CS_RTT_IN_RTT_STATE,
-	CS_VMID_INVALID,
-	CS_VMID_256_OF_8_BITS,
-	CS_VMID_USED,
-};
-
-struct create_row {
-	const char *name;
-	const char *label;
-	const char *intent;
-	enum create_stim stim;
-	enum rmi_status status;
-	unsigned index;
-};
-
-static struct create_row create_rows[] = {
-	{ "realm_create_fails_params_align_for_unaligned_params", "params_align",
-	  "PARAMS_UNALIGNED", CS_PARAMS_UNALIGNED, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_params_bound_for_mmio_params", "params_bound", "PARAMS_DEV_MEM",
-	  CS_PARAMS_MMIO, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_params_bound_outside_permitted_pa", "params_bound",
-	  "PARAMS_OUTSIDE_OF_PERMITTED_PA", CS_PARAMS_OUTSIDE, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_params_pas_for_realm_params", "params_pas", "PARAMS_PAS_REALM",
-	  CS_PARAMS_REALM, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_params_pas_for_secure_params", "params_pas", "PARAMS_PAS_SECURE",
-	  CS_PARAMS_SECURE, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_params_valid_for_hash_algo_2", "params_valid", "HASH_ALGO_INVALID",
-	  CS_HASH_INVALID, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_params_valid_for_s2sz_49", "params_valid", "S2SZ_INVALID",
-	  CS_S2SZ_TOO_BIG, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_params_supp_for_unsupported_hash_algo", "params_supp",
-	  "HASH_ALGO_UNSUPPORTED", CS_HASH_UNSUPPORTED, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_params_supp_for_pmu", "params_supp", "PMU_UNSUPPORTED", CS_PMU,
-	  RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_params_supp_for_sve", "params_supp", "SVE_UNSUPPORTED", CS_SVE,
-	  RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_params_supp_for_lpa2", "params_supp", "LPA2_UNSUPPORTED", CS_LPA2,
-	  RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_params_supp_for_num_bps_6", "params_supp", "BPS_UNSUPPORTED",
-	  CS_BPS_TOO_MANY, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_params_supp_for_num_wps_4", "params_supp", "WPS_UNSUPPORTED",
-	  CS_WPS_TOO_MANY, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_alias_for_rd_equal_to_rtt_base", "alias", "RTT_BASE_RD_ALIASED",
-	  CS_ALIAS_FIRST, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_rd_align_for_unaligned_rd", "rd_align", "RD_UNALIGNED",
-	  CS_RD_UNALIGNED, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_rd_bound_for_mmio_rd", "rd_bound", "RD_DEV_MEM", CS_RD_MMIO,
-	  RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_rd_bound_outside_permitted_pa", "rd_bound",
-	  "RD_OUTSIDE_OF_PERMITTED_PA", CS_RD_OUTSIDE, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_rd_state_for_undelegated_rd", "rd_state", "RD_STATE_UNDELEGATED",
-	  CS_RD_UNDELEGATED, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_rd_state_for_rd_granule", "rd_state", "RD_STATE_RD", CS_RD_RD,
-	  RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_rd_state_for_rec_granule", "rd_state", "RD_STATE_REC", CS_RD_REC,
-	  RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_rd_state_for_rtt_granule", "rd_state", "RD_STATE_RTT", CS_RD_RTT,
-	  RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_rd_state_for_data_granule", "rd_state", "RD_STATE_DATA", CS_RD_DATA,
-	  RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_rtt_align_for_unaligned_rtt_base", "rtt_align", "RTT_UNALIGNED",
-	  CS_RTT_UNALIGNED, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_rtt_num_level_for_start_level_2_with_s2sz_40", "rtt_num_level",
-	  "RTT_START_INVALID", CS_RTT_START_LEVEL_2, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_rtt_state_for_undelegated_rtt_base", "rtt_state",
-	  "RTT_BASE_UNDELEGATED", CS_RTT_FIRST_UNDELEGATED, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_vmid_valid_for_vmid_0xff00_with_8_bit_vmids", "vmid_valid",
-	  "VMID_INVALID", CS_VMID_INVALID, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_vmid_valid_for_vmid_in_use", "vmid_valid", "VMID_USED", CS_VMID_USED,
-	  RMI_ERROR_INPUT, 0 },
+static const struct acs_row create_rows[] = {
+	ACS_ROWS_PARAMS,
+	{ "params_valid", "HASH_ALGO_INVALID", RMI_ERROR_INPUT, 0 },
+	{ "params_valid", "S2SZ_INVALID", RMI_ERROR_INPUT, 0 },
+	{ "params_supp", "HASH_ALGO_UNSUPPORTED", RMI_ERROR_INPUT, 0 },
+	{ "params_supp", "PMU_UNSUPPORTED", RMI_ERROR_INPUT, 0 },
+	{ "params_supp", "SVE_UNSUPPORTED", RMI_ERROR_INPUT, 0 },
+	{ "params_supp", "LPA2_UNSUPPORTED", RMI_ERROR_INPUT, 0 },
+	{ "params_supp", "BPS_UNSUPPORTED", RMI_ERROR_INPUT, 0 },
+	{ "params_supp", "WPS_UNSUPPORTED", RMI_ERROR_INPUT, 0 },
+	{ "alias", "RTT_BASE_RD_ALIASED", RMI_ERROR_INPUT, 0 },
+	ACS_ROW_RD_ALIGN,
+	{ "rd_bound", "RD_DEV_MEM", RMI_ERROR_INPUT, 0 },
+	{ "rd_bound", "RD_OUTSIDE_OF_PERMITTED_PA", RMI_ERROR_INPUT, 0 },
+	{ "rd_state", "RD_STATE_UNDELEGATED", RMI_ERROR_INPUT, 0 },
+	{ "rd_state", "RD_STATE_RD", RMI_ERROR_INPUT, 0 },
+	{ "rd_state", "RD_STATE_REC", RMI_ERROR_INPUT, 0 },
+	{ "rd_state", "RD_STATE_RTT", RMI_ERROR_INPUT, 0 },
+	{ "rd_state", "RD_STATE_DATA", RMI_ERROR_INPUT, 0 },
+	{ "rtt_align", "RTT_UNALIGNED", RMI_ERROR_INPUT, 0 },
+	{ "rtt_num_level", "RTT_START_INVALID", RMI_ERROR_INPUT, 0 },
+	{ "rtt_state", "RTT_BASE_UNDELEGATED", RMI_ERROR_INPUT, 0 },
+	{ "vmid_valid", "VMID_INVALID", RMI_ERROR_INPUT, 0 },
+	{ "vmid_valid", "VMID_USED", RMI_ERROR_INPUT, 0 },
 	/* Beyond the suite. */
-	{ "realm_create_fails_params_pas_for_root_params", "extra", "PARAMS_PAS_ROOT",
-	  CS_PARAMS_ROOT, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_params_valid_for_s2sz_31", "extra", "S2SZ_INVALID_LOW",
-	  CS_S2SZ_TOO_SMALL, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_params_supp_for_num_bps_0", "extra", "BPS_ZERO", CS_BPS_ZERO,
-	  RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_params_supp_for_num_wps_0", "extra", "WPS_ZERO", CS_WPS_ZERO,
-	  RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_alias_for_rd_equal_to_second_start_rtt", "extra",
-	  "RTT_SECOND_RD_ALIASED", CS_ALIAS_SECOND, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_rd_state_for_rec_aux_granule", "extra", "RD_STATE_REC_AUX",
-	  CS_RD_REC_AUX, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_rtt_num_level_for_too_few_start_tables", "extra",
-	  "RTT_NUM_START_TOO_FEW", CS_RTT_NUM_START_TOO_FEW, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_rtt_num_level_for_too_many_start_tables", "extra",
-	  "RTT_NUM_START_TOO_MANY", CS_RTT_NUM_START_TOO_MANY, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_rtt_num_level_for_start_level_4", "extra", "RTT_START_LEVEL_4",
-	  CS_RTT_START_LEVEL_4, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_rtt_num_level_for_start_level_minus_1_without_lpa2", "extra",
-	  "RTT_START_LEVEL_MINUS_1", CS_RTT_START_LEVEL_MINUS_1, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_rtt_state_for_undelegated_second_start_rtt", "extra",
-	  "RTT_SECOND_UNDELEGATED", CS_RTT_SECOND_UNDELEGATED, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_rtt_state_for_rtts_of_another_realm", "extra", "RTT_BASE_RTT",
-	  CS_RTT_IN_RTT_STATE, RMI_ERROR_INPUT, 0 },
-	{ "realm_create_fails_vmid_valid_for_vmid_256_with_8_bit_vmids", "extra", "VMID_256",
-	  CS_VMID_256_OF_8_BITS, RMI_ERROR_INPUT, 0 },
+	{ "params_pas", "PARAMS_PAS_ROOT", RMI_ERROR_INPUT, 0 },
+	{ "params_valid", "S2SZ_INVALID_LOW", RMI_ERROR_INPUT, 0 },
+	{ "params_supp", "BPS_ZERO", RMI_ERROR_INPUT, 0 },
+	{ "params_supp", "WPS_ZERO", RMI_ERROR_INPUT, 0 },
+	{ "alias", "RTT_SECOND_RD_ALIASED", RMI_ERROR_INPUT, 0 },
+	{ "rd_state", "RD_STATE_REC_AUX", RMI_ERROR_INPUT, 0 },
+	{ "rtt_num_level", "RTT_NUM_START_TOO_FEW", RMI_ERROR_INPUT, 0 },
+	{ "rtt_num_level", "RTT_NUM_START_TOO_MANY", RMI_ERROR_INPUT, 0 },
+	{ "rtt_num_level", "RTT_START_LEVEL_4", RMI_ERROR_INPUT, 0 },
+	{ "rtt_num_level", "RTT_START_LEVEL_MINUS_1", RMI_ERROR_INPUT, 0 },
+	{ "rtt_state", "RTT_SECOND_UNDELEGATED", RMI_ERROR_INPUT, 0 },
+	{ "rtt_state", "RTT_BASE_RTT", RMI_ERROR_INPUT, 0 },
+	{ "vmid_valid", "VMID_256", RMI_ERROR_INPUT, 0 },
 };
+
 
 /* A copy of valid params in granule `pa` as seen by the RMM (any PAS). */
 static void put_params(struct tmach *t, uint64_t pa, const struct rmi_realm_params *p)
 {
-	memcpy(sys_ptr(t, pa), p, sizeof(*p));
+	memcpy(wb_sys_ptr(t, pa), p, sizeof(*p));
 }
 
+/* Valid arguments: a fresh RD, s2sz 40 / level 1 (two start RTTs), VMID 1;
+ * VMID 2 is in use by the realm holding a granule in every state. */
 static void realm_create_row(void **state)
 {
-	const struct create_row *row = *state;
-	bool vmid8 = row->stim == CS_VMID_INVALID || row->stim == CS_VMID_256_OF_8_BITS;
-	struct tmach *t = new_tm(vmid8 ? tm_create_vmid_bits(8) : tm_create(16 * MIB, 1));
+	const struct acs_row *row = *state;
+	bool vmid8 = acs_is(row, "VMID_INVALID") || acs_is(row, "VMID_256");
+	struct tmach *t = vmid8 ? machine_with_vmid_bits(8) : acs_machine(16 * MIB);
 	struct tm_states s;
 	struct trealm r;
 
-	tm_states_create(t, &s, 2); /* granules in every state; VMID 2 in use */
-	/* Valid arguments: fresh RD, s2sz 40 / level 1 (two start RTTs), VMID 1. */
+	tm_states_create(t, &s, 2);
 	tm_realm_params(t, &r, 40, 1, RMI_HASH_SHA_256, 1);
 	assert_int_equal(r.rtt_num_start, 2);
 	r.rd = tm_delegated(t);
@@ -378,88 +215,86 @@ static void realm_create_row(void **state)
 	struct rmi_realm_params *p = tm_ptr(t, params);
 	memcpy(p, tm_ptr(t, r.params), sizeof(*p));
 
-	switch (row->stim) {
-	case CS_PARAMS_UNALIGNED: params += 0x800; break;
-	case CS_PARAMS_MMIO: params = PA_MMIO; break;
-	case CS_PARAMS_OUTSIDE: params = PA_OUTSIDE; break;
-	case CS_PARAMS_REALM: /* valid content, but in the Realm PAS */
-		params = tm_delegated(t);
-		put_params(t, params, p);
-		break;
-	case CS_PARAMS_SECURE:
-		params = tm_secure(t);
-		put_params(t, params, p);
-		break;
-	case CS_PARAMS_ROOT:
-		params = tm_root(t);
-		put_params(t, params, p);
-		break;
-	case CS_HASH_INVALID: p->hash_algo = 2; break;
-	case CS_S2SZ_TOO_BIG: p->s2sz = 49; break;
-	case CS_S2SZ_TOO_SMALL: /* s2sz 31 at start level 2 needs two tables: only s2sz is wrong */
+	if (acs_granule_stimulus(t, &s, "PARAMS", row, &params)) {
+		/* params_pas: valid content, but outside the NS PAS */
+		if (acs_is(row, "PARAMS_PAS_REALM") || acs_is(row, "PARAMS_PAS_SECURE") ||
+		    acs_is(row, "PARAMS_PAS_ROOT"))
+			put_params(t, params, p);
+	} else if (acs_granule_stimulus(t, &s, "RD", row, &rd)) {
+	} else if (acs_is(row, "HASH_ALGO_INVALID")) {
+		p->hash_algo = 2;
+	} else if (acs_is(row, "S2SZ_INVALID")) {
+		p->s2sz = 49;
+	} else if (acs_is(row, "S2SZ_INVALID_LOW")) {
+		/* s2sz 31 at start level 2 needs two tables: only s2sz is wrong */
 		p->s2sz = 31;
 		p->rtt_level_start = 2;
 		p->rtt_num_start = 2;
-		break;
-	case CS_HASH_UNSUPPORTED:
+	} else if (acs_is(row, "HASH_ALGO_UNSUPPORTED")) {
 		/* White-box: an RMM built without SHA-512 (FEATURES clears the bit). */
 		wb_rmm(t)->feat0 &= ~(UINT64_C(1) << RMI_FEAT0_HASH_SHA_512_SHIFT);
 		p->hash_algo = RMI_HASH_SHA_512;
-		break;
-	case CS_PMU:
+	} else if (acs_is(row, "PMU_UNSUPPORTED")) {
 		p->flags = RMI_REALM_FLAG_PMU;
 		p->pmu_num_ctrs = 1;
-		break;
-	case CS_SVE: p->flags = RMI_REALM_FLAG_SVE; break;
-	case CS_LPA2: p->flags = RMI_REALM_FLAG_LPA2; break;
-	case CS_BPS_TOO_MANY: p->num_bps = 6; break;
-	case CS_BPS_ZERO: p->num_bps = 0; break;
-	case CS_WPS_TOO_MANY: p->num_wps = 4; break;
-	case CS_WPS_ZERO: p->num_wps = 0; break;
-	case CS_ALIAS_FIRST: rd = p->rtt_base; break;
-	case CS_ALIAS_SECOND: rd = p->rtt_base + GRANULE_SIZE; break;
-	case CS_RD_UNALIGNED: rd += 0x800; break;
-	case CS_RD_MMIO: rd = PA_MMIO; break;
-	case CS_RD_OUTSIDE: rd = PA_OUTSIDE; break;
-	case CS_RD_UNDELEGATED: rd = s.undelegated; break;
-	case CS_RD_RD: rd = s.rd; break;
-	case CS_RD_REC: rd = s.rec; break;
-	case CS_RD_REC_AUX: rd = s.rec_aux; break;
-	case CS_RD_RTT: rd = s.rtt; break;
-	case CS_RD_DATA: rd = s.data; break;
-	case CS_RTT_UNALIGNED: p->rtt_base += 0x800; break;
-	case CS_RTT_START_LEVEL_2: p->rtt_level_start = 2; break;
-	case CS_RTT_NUM_START_TOO_FEW: p->rtt_num_start = 1; break;
-	case CS_RTT_NUM_START_TOO_MANY: p->s2sz = 39; break; /* needs one table, two given */
-	case CS_RTT_START_LEVEL_4: p->rtt_level_start = 4; break;
-	case CS_RTT_START_LEVEL_MINUS_1: p->rtt_level_start = -1; break;
-	case CS_RTT_FIRST_UNDELEGATED: {
+	} else if (acs_is(row, "SVE_UNSUPPORTED")) {
+		p->flags = RMI_REALM_FLAG_SVE;
+	} else if (acs_is(row, "LPA2_UNSUPPORTED")) {
+		p->flags = RMI_REALM_FLAG_LPA2;
+	} else if (acs_is(row, "BPS_UNSUPPORTED")) {
+		p->num_bps = 6;
+	} else if (acs_is(row, "BPS_ZERO")) {
+		p->num_bps = 0;
+	} else if (acs_is(row, "WPS_UNSUPPORTED")) {
+		p->num_wps = 4;
+	} else if (acs_is(row, "WPS_ZERO")) {
+		p->num_wps = 0;
+	} else if (acs_is(row, "RTT_BASE_RD_ALIASED")) {
+		rd = p->rtt_base;
+	} else if (acs_is(row, "RTT_SECOND_RD_ALIASED")) {
+		rd = p->rtt_base + GRANULE_SIZE;
+	} else if (acs_is(row, "RTT_UNALIGNED")) {
+		p->rtt_base += 0x800;
+	} else if (acs_is(row, "RTT_START_INVALID")) {
+		p->rtt_level_start = 2;
+	} else if (acs_is(row, "RTT_NUM_START_TOO_FEW")) {
+		p->rtt_num_start = 1;
+	} else if (acs_is(row, "RTT_NUM_START_TOO_MANY")) {
+		p->s2sz = 39; /* needs one table, two given */
+	} else if (acs_is(row, "RTT_START_LEVEL_4")) {
+		p->rtt_level_start = 4;
+	} else if (acs_is(row, "RTT_START_LEVEL_MINUS_1")) {
+		p->rtt_level_start = -1;
+	} else if (acs_is(row, "RTT_BASE_UNDELEGATED")) {
 		uint64_t a = tm_granule(t), b = tm_delegated(t);
 		assert_int_equal(b, a + GRANULE_SIZE);
 		p->rtt_base = a;
-		break;
-	}
-	case CS_RTT_SECOND_UNDELEGATED: {
+	} else if (acs_is(row, "RTT_SECOND_UNDELEGATED")) {
 		uint64_t a = tm_delegated(t), b = tm_granule(t);
 		assert_int_equal(b, a + GRANULE_SIZE);
 		p->rtt_base = a;
-		break;
-	}
-	case CS_RTT_IN_RTT_STATE: p->rtt_base = s.rtt; break; /* s's two start RTTs */
-	case CS_VMID_INVALID: p->vmid = 0xff00; break;
-	case CS_VMID_256_OF_8_BITS: p->vmid = 256; break;
-	case CS_VMID_USED: p->vmid = 2; break;
+	} else if (acs_is(row, "RTT_BASE_RTT")) {
+		p->rtt_base = s.rtt; /* s's two start RTTs */
+	} else if (acs_is(row, "VMID_INVALID")) {
+		p->vmid = 0xff00;
+	} else if (acs_is(row, "VMID_256")) {
+		p->vmid = 256;
+	} else if (acs_is(row, "VMID_USED")) {
+		p->vmid = 2;
+	} else {
+		acs_unknown_stimulus(row);
 	}
 
-	assert_rmi(rmi(t, RMI_REALM_CREATE, 2, rd, params), row->status, row->index);
+	assert_acs_row(rmi(t, RMI_REALM_CREATE, 2, rd, params), row);
 
 	/* Nothing was consumed: the valid RD and RTTs are still DELEGATED and
 	 * VMID 1 is free, so the valid call succeeds now. */
 	assert_rmi(rmi(t, RMI_REALM_CREATE, 2, r.rd, r.params), RMI_SUCCESS, 0);
 	tm_realm_teardown(t, &r);
 	tm_realm_teardown(t, &s.r);
-	end_tm(t);
+	acs_machine_destroy(t);
 }
+
 
 /* Success: RD and start RTTs change state, every protected entry is
  * UNASSIGNED with RIPAS EMPTY, every unprotected one UNASSIGNED (NS, reported
@@ -467,7 +302,7 @@ static void realm_create_row(void **state)
 static void realm_create_succeeds_and_reads_back_new_realm(void **state)
 {
 	(void)state;
-	struct tmach *t = new_tm(tm_create(16 * MIB, 1));
+	struct tmach *t = acs_machine(16 * MIB);
 	struct trealm r;
 	struct rmi_out o;
 	tm_realm_create(t, &r, 40, 1, 1); /* two level-1 start tables */
@@ -512,9 +347,9 @@ static void realm_create_succeeds_and_reads_back_new_realm(void **state)
 
 	/* NEW: RECs can be created and the realm activated. */
 	tm_rec_create(t, &r, 0, RMI_REC_FLAG_RUNNABLE, NULL);
-	activate(t, r.rd);
+	tm_realm_activate(t, r.rd);
 	tm_realm_teardown(t, &r);
-	end_tm(t);
+	acs_machine_destroy(t);
 }
 
 /* Every consistent (s2sz, start level) shape, with 1 to 16 start tables. */
@@ -525,7 +360,7 @@ static void realm_create_accepts_every_start_level_shape(void **state)
 		{ 48, 0, 1 }, { 40, 0, 1 }, { 32, 1, 1 }, { 39, 1, 1 }, { 40, 1, 2 },
 		{ 43, 1, 16 }, { 32, 2, 4 }, { 34, 2, 16 },
 	};
-	struct tmach *t = new_tm(tm_create(16 * MIB, 1));
+	struct tmach *t = acs_machine(16 * MIB);
 	for (size_t i = 0; i < ARRAY_SIZE(shapes); i++) {
 		struct trealm r;
 		struct rmi_out o;
@@ -545,7 +380,7 @@ static void realm_create_accepts_every_start_level_shape(void **state)
 		}
 		tm_realm_teardown(t, &r);
 	}
-	end_tm(t);
+	acs_machine_destroy(t);
 }
 
 /* rtt_num_level: shapes whose start level cannot cover s2sz (or needs more
@@ -564,7 +399,7 @@ static void realm_create_fails_rtt_num_level_for_inconsistent_shapes(void **stat
 		{ 40, 1, 0 },  /* no table at all */
 		{ 40, 1, 16 },
 	};
-	struct tmach *t = new_tm(tm_create(16 * MIB, 1));
+	struct tmach *t = acs_machine(16 * MIB);
 	struct trealm r;
 	tm_realm_params(t, &r, 34, 2, RMI_HASH_SHA_256, 1); /* 16 delegated start tables */
 	assert_int_equal(r.rtt_num_start, 16);
@@ -583,31 +418,32 @@ static void realm_create_fails_rtt_num_level_for_inconsistent_shapes(void **stat
 	p->rtt_level_start = 2;
 	p->rtt_num_start = 16;
 	assert_rmi(rmi(t, RMI_REALM_CREATE, 2, rd, r.params), RMI_SUCCESS, 0);
-	end_tm(t);
+	acs_machine_destroy(t);
 }
 
 /* Section 7 of the spec notes: RIM = H(params image), reference vectors. */
 static void realm_create_initialises_rim_from_measured_params(void **state)
 {
 	(void)state;
-	struct tmach *t = new_tm(tm_create(16 * MIB, 1));
+	struct tmach *t = acs_machine(16 * MIB);
 	struct trealm a, b, c;
+	char hex[2 * MEASUREMENT_MAX + 1];
 	/* flags 0, s2sz 40, sve_vl 0, num_bps 1, num_wps 1, pmu_num_ctrs 0 */
 	tm_realm_params(t, &a, 40, 1, RMI_HASH_SHA_256, 1);
 	a.rd = tm_delegated(t);
 	assert_rmi(rmi(t, RMI_REALM_CREATE, 2, a.rd, a.params), RMI_SUCCESS, 0);
-	assert_hex(wb_rd(t, a.rd)->measurement[RIM_SLOT], 32,
-		   "045cb3602843a6845cb710fbbfbb92f0c7d611afe0106ac2953e46950a70c42b");
-	assert_true(all_zero(wb_rd(t, a.rd)->measurement[RIM_SLOT] + 32, 32));
+	assert_string_equal(wb_rim_hex(t, a.rd, 32, hex),
+			    "045cb3602843a6845cb710fbbfbb92f0c7d611afe0106ac2953e46950a70c42b");
+	assert_true(tm_all_zero(wb_rd(t, a.rd)->measurement[RIM_SLOT] + 32, 32));
 	for (unsigned i = 1; i < MEASUREMENT_SLOTS; i++)
-		assert_true(all_zero(wb_rd(t, a.rd)->measurement[i], MEASUREMENT_MAX));
+		assert_true(tm_all_zero(wb_rd(t, a.rd)->measurement[i], MEASUREMENT_MAX));
 
 	tm_realm_params(t, &b, 40, 1, RMI_HASH_SHA_512, 2);
 	b.rd = tm_delegated(t);
 	assert_rmi(rmi(t, RMI_REALM_CREATE, 2, b.rd, b.params), RMI_SUCCESS, 0);
-	assert_hex(wb_rd(t, b.rd)->measurement[RIM_SLOT], 64,
-		   "066e19aa2c3418dadc20ef31b5595907c612991952553e1e99731a677b5797c9"
-		   "898dffb6e3963a20b8e1af6d136cd2fe6fe25f048577dc3d7e5bf3a79a4b1e81");
+	assert_string_equal(wb_rim_hex(t, b.rd, 64, hex),
+			    "066e19aa2c3418dadc20ef31b5595907c612991952553e1e99731a677b5797c9"
+			    "898dffb6e3963a20b8e1af6d136cd2fe6fe25f048577dc3d7e5bf3a79a4b1e81");
 
 	/* veraison/cca-realm-measurements: s2sz 48, num_bps 5, num_wps 3; the RPV
 	 * and VMID are not measured. */
@@ -618,195 +454,149 @@ static void realm_create_initialises_rim_from_measured_params(void **state)
 	memset(p->rpv, 0x77, sizeof(p->rpv));
 	c.rd = tm_delegated(t);
 	assert_rmi(rmi(t, RMI_REALM_CREATE, 2, c.rd, c.params), RMI_SUCCESS, 0);
-	assert_hex(wb_rd(t, c.rd)->measurement[RIM_SLOT], 32,
-		   "8960d56826370aaa6fc9b3a041d4240689582ba41e2ad8bb8f9adf6d2a0cd5e7");
-	end_tm(t);
+	assert_string_equal(wb_rim_hex(t, c.rd, 32, hex),
+			    "8960d56826370aaa6fc9b3a041d4240689582ba41e2ad8bb8f9adf6d2a0cd5e7");
+	acs_machine_destroy(t);
 }
 
 static void realm_create_accepts_largest_vmid_for_8_bit_vmids(void **state)
 {
 	(void)state;
-	struct tmach *t = new_tm(tm_create_vmid_bits(8));
+	struct tmach *t = machine_with_vmid_bits(8);
 	struct trealm r;
 	tm_realm_create(t, &r, 40, 1, 255);
 	tm_realm_teardown(t, &r);
-	end_tm(t);
+	acs_machine_destroy(t);
 }
 
 static void realm_create_accepts_vmid_0xff00_with_16_bit_vmids(void **state)
 {
 	(void)state;
-	struct tmach *t = new_tm(tm_create(16 * MIB, 1));
+	struct tmach *t = acs_machine(16 * MIB);
 	struct trealm r, r2;
 	tm_realm_create(t, &r, 40, 1, 0xff00);
 	tm_realm_create(t, &r2, 40, 1, 0xffff);
 	tm_realm_teardown(t, &r2);
 	tm_realm_teardown(t, &r);
-	end_tm(t);
+	acs_machine_destroy(t);
 }
 
 /* ============== RD-only commands: ACTIVATE, DESTROY, REC_AUX_COUNT ============== */
 
-enum rd_stim {
-	RS_UNALIGNED,
-	RS_MMIO,
-	RS_OUTSIDE,
-	RS_UNDELEGATED,
-	RS_DELEGATED,
-	RS_REC,
-	RS_REC_AUX,
-	RS_RTT,
-	RS_DATA,
-	RS_SECURE,
-	RS_ACTIVE,     /* the realm, activated */
-	RS_SYSTEM_OFF, /* the realm, activated then SYSTEM_OFF (white-box) */
-	RS_NULL,       /* the RD of a destroyed realm */
-	RS_LIVE,       /* the realm, which has RTTs, DATA and a REC */
-};
-
-struct rd_row {
-	const char *name;
-	const char *label;
-	const char *intent;
-	uint32_t fid;
-	enum rd_stim stim;
-	enum rmi_status status;
-	unsigned index;
-};
-
 /* One failure row of a command whose only argument is an RD. Afterwards the
  * realm of the fixture must still tear down step by step (nothing it owns was
  * touched) and, unless the row moved it on, still be NEW. */
-static void rd_row(void **state)
+static void rd_row(const struct acs_row *row, uint32_t fid)
 {
-	const struct rd_row *row = *state;
-	struct tmach *t = new_tm(tm_create(16 * MIB, 1));
+	struct tmach *t = acs_machine(16 * MIB);
 	struct tm_states s;
 	tm_states_create(t, &s, 1);
-	uint64_t rd = 0;
+	uint64_t rd = s.rd;
+	uint32_t realm_state = REALM_NEW;
 
-	switch (row->stim) {
-	case RS_UNALIGNED: rd = s.rd + 0x800; break;
-	case RS_MMIO: rd = PA_MMIO; break;
-	case RS_OUTSIDE: rd = PA_OUTSIDE; break;
-	case RS_UNDELEGATED: rd = s.undelegated; break;
-	case RS_DELEGATED: rd = s.delegated; break;
-	case RS_REC: rd = s.rec; break;
-	case RS_REC_AUX: rd = s.rec_aux; break;
-	case RS_RTT: rd = s.rtt; break;
-	case RS_DATA: rd = s.data; break;
-	case RS_SECURE: rd = tm_secure(t); break;
-	case RS_ACTIVE:
-		activate(t, s.rd);
-		rd = s.rd;
-		break;
-	case RS_SYSTEM_OFF:
+	if (acs_granule_stimulus(t, &s, "RD", row, &rd)) {
+	} else if (acs_is(row, "REALM_ACTIVE")) {
+		tm_realm_activate(t, s.rd);
+		realm_state = REALM_ACTIVE;
+	} else if (acs_is(row, "REALM_SYSTEM_OFF")) {
 		/* White-box: what PSCI_SYSTEM_OFF from a running realm leaves. */
-		activate(t, s.rd);
-		wb_rd(t, s.rd)->state = REALM_SYSTEM_OFF;
-		rd = s.rd;
-		break;
-	case RS_NULL: {
-		struct trealm gone;
-		tm_realm_create(t, &gone, 40, 1, 2);
-		assert_rmi(rmi(t, RMI_REALM_DESTROY, 1, gone.rd), RMI_SUCCESS, 0);
-		rd = gone.rd;
-		break;
-	}
-	case RS_LIVE: rd = s.rd; break;
+		tm_realm_activate(t, s.rd);
+		wb_realm_set_system_off(t, s.rd);
+		realm_state = REALM_SYSTEM_OFF;
+	} else if (acs_is(row, "REALM_NULL")) {
+		rd = acs_null_realm_rd(t, 2);
+	} else if (!acs_is(row, "REALM_LIVE")) { /* the realm has RTTs, DATA and a REC */
+		acs_unknown_stimulus(row);
 	}
 
 	struct rmi_out o = { .x = { 0x5a5a } };
-	assert_rmi(rmi_res(t, &o, row->fid, 1, rd), row->status, row->index);
-	if (row->stim == RS_ACTIVE || row->stim == RS_SYSTEM_OFF) {
-		uint32_t expect = row->stim == RS_ACTIVE ? REALM_ACTIVE : REALM_SYSTEM_OFF;
-		assert_int_equal(wb_rd(t, s.rd)->state, expect);
-	} else {
-		assert_int_equal(wb_rd(t, s.rd)->state, REALM_NEW);
-	}
+	assert_acs_row(rmi_res(t, &o, fid, 1, rd), row);
+	assert_int_equal(wb_rd(t, s.rd)->state, realm_state);
 	tm_realm_teardown(t, &s.r);
-	end_tm(t);
+	acs_machine_destroy(t);
 }
 
-/* The rd rows every RD-only command shares; the suite spells some stimuli
- * differently per command, hence the names as arguments. */
-#define RD_ROWS(cmd, FID, DEV_MEM, REC, RTT, DATA)                                            \
-	{ cmd "_fails_rd_align_for_unaligned_rd", "rd_align", "RD_UNALIGNED", FID, RS_UNALIGNED, \
-	  RMI_ERROR_INPUT, 0 },                                                                \
-	{ cmd "_fails_rd_bound_for_mmio_rd", "rd_bound", DEV_MEM, FID, RS_MMIO,                 \
-	  RMI_ERROR_INPUT, 0 },                                                                \
-	{ cmd "_fails_rd_bound_outside_permitted_pa", "rd_bound", "RD_OUTSIDE_OF_PERMITTED_PA",  \
-	  FID, RS_OUTSIDE, RMI_ERROR_INPUT, 0 },                                               \
-	{ cmd "_fails_rd_state_for_undelegated_granule", "rd_state", "RD_STATE_UNDELEGATED", FID, \
-	  RS_UNDELEGATED, RMI_ERROR_INPUT, 0 },                                                \
-	{ cmd "_fails_rd_state_for_delegated_granule", "rd_state", "RD_STATE_DELEGATED", FID,   \
-	  RS_DELEGATED, RMI_ERROR_INPUT, 0 },                                                  \
-	{ cmd "_fails_rd_state_for_rec_granule", "rd_state", REC, FID, RS_REC, RMI_ERROR_INPUT, \
-	  0 },                                                                                 \
-	{ cmd "_fails_rd_state_for_rtt_granule", "rd_state", RTT, FID, RS_RTT, RMI_ERROR_INPUT, \
-	  0 },                                                                                 \
-	{ cmd "_fails_rd_state_for_data_granule", "rd_state", DATA, FID, RS_DATA,               \
-	  RMI_ERROR_INPUT, 0 },                                                                \
-	{ cmd "_fails_rd_state_for_rec_aux_granule", "extra", "RD_STATE_REC_AUX", FID,          \
-	  RS_REC_AUX, RMI_ERROR_INPUT, 0 },                                                    \
-	{ cmd "_fails_rd_state_for_secure_granule", "extra", "RD_PAS_SECURE", FID, RS_SECURE,   \
-	  RMI_ERROR_INPUT, 0 }
+static void realm_activate_row(void **state)
+{
+	rd_row(*state, RMI_REALM_ACTIVATE);
+}
 
-static struct rd_row activate_rows[] = {
-	RD_ROWS("realm_activate", RMI_REALM_ACTIVATE, "RD_DEV_MEM_MMIO", "RD_REC", "RD_RTT",
-		"RD_DATA"),
-	{ "realm_activate_fails_realm_state_for_system_off_realm_with_realm_error", "realm_state",
-	  "REALM_SYSTEM_OFF", RMI_REALM_ACTIVATE, RS_SYSTEM_OFF, RMI_ERROR_REALM, 0 },
-	{ "realm_activate_fails_rd_state_for_destroyed_realm_with_input_error", "realm_state_null",
-	  "REALM_NULL", RMI_REALM_ACTIVATE, RS_NULL, RMI_ERROR_INPUT, 0 },
-	{ "realm_activate_fails_realm_state_for_active_realm_with_realm_error", "extra",
-	  "REALM_ACTIVE", RMI_REALM_ACTIVATE, RS_ACTIVE, RMI_ERROR_REALM, 0 },
+static void realm_destroy_row(void **state)
+{
+	rd_row(*state, RMI_REALM_DESTROY);
+}
+
+static void rec_aux_count_row(void **state)
+{
+	rd_row(*state, RMI_REC_AUX_COUNT);
+}
+
+/* The rows every RD-only command adds to the suite's. */
+#define RD_ROWS_BEYOND_THE_SUITE                                                             \
+	{ "rd_state", "RD_STATE_REC_AUX", RMI_ERROR_INPUT, 0 },                               \
+	{ "rd_state", "RD_PAS_SECURE", RMI_ERROR_INPUT, 0 },                                  \
+	{ "realm_state_null", "REALM_NULL", RMI_ERROR_INPUT, 0 }
+
+static const struct acs_row activate_rows[] = {
+	ACS_ROW_RD_ALIGN,
+	{ "rd_bound", "RD_DEV_MEM_MMIO", RMI_ERROR_INPUT, 0 },
+	{ "rd_bound", "RD_OUTSIDE_OF_PERMITTED_PA", RMI_ERROR_INPUT, 0 },
+	{ "rd_state", "RD_STATE_UNDELEGATED", RMI_ERROR_INPUT, 0 },
+	{ "rd_state", "RD_STATE_DELEGATED", RMI_ERROR_INPUT, 0 },
+	{ "rd_state", "RD_REC", RMI_ERROR_INPUT, 0 },
+	{ "rd_state", "RD_DATA", RMI_ERROR_INPUT, 0 },
+	{ "rd_state", "RD_RTT", RMI_ERROR_INPUT, 0 },
+	{ "realm_state", "REALM_SYSTEM_OFF", RMI_ERROR_REALM, 0 },
+	{ "realm_state_null", "REALM_NULL", RMI_ERROR_INPUT, 0 },
+	/* Beyond the suite. */
+	{ "rd_state", "RD_STATE_REC_AUX", RMI_ERROR_INPUT, 0 },
+	{ "rd_state", "RD_PAS_SECURE", RMI_ERROR_INPUT, 0 },
+	{ "realm_state", "REALM_ACTIVE", RMI_ERROR_REALM, 0 },
 };
 
-static struct rd_row destroy_rows[] = {
-	RD_ROWS("realm_destroy", RMI_REALM_DESTROY, "RD_DEV_MEM", "RD_STATE_REC", "RD_STATE_RTT",
-		"RD_STATE_DATA"),
-	{ "realm_destroy_fails_realm_live_for_realm_with_recs_rtts_and_data", "realm_live",
-	  "REALM_LIVE", RMI_REALM_DESTROY, RS_LIVE, RMI_ERROR_REALM, 0 },
-	{ "realm_destroy_fails_rd_state_for_destroyed_realm", "extra", "REALM_NULL",
-	  RMI_REALM_DESTROY, RS_NULL, RMI_ERROR_INPUT, 0 },
+static const struct acs_row destroy_rows[] = {
+	ACS_ROW_RD_ALIGN,
+	{ "rd_bound", "RD_OUTSIDE_OF_PERMITTED_PA", RMI_ERROR_INPUT, 0 },
+	{ "rd_bound", "RD_DEV_MEM", RMI_ERROR_INPUT, 0 },
+	ACS_ROWS_RD_STATE,
+	{ "realm_live", "REALM_LIVE", RMI_ERROR_REALM, 0 },
+	/* Beyond the suite. */
+	RD_ROWS_BEYOND_THE_SUITE,
 };
 
-static struct rd_row aux_count_rows[] = {
-	RD_ROWS("rec_aux_count", RMI_REC_AUX_COUNT, "RD_DEV_MEM", "RD_STATE_REC", "RD_STATE_RTT",
-		"RD_STATE_DATA"),
-	{ "rec_aux_count_fails_rd_state_for_destroyed_realm", "extra", "REALM_NULL",
-	  RMI_REC_AUX_COUNT, RS_NULL, RMI_ERROR_INPUT, 0 },
+static const struct acs_row aux_count_rows[] = {
+	ACS_ROW_RD_ALIGN,
+	{ "rd_bound", "RD_DEV_MEM", RMI_ERROR_INPUT, 0 },
+	{ "rd_bound", "RD_OUTSIDE_OF_PERMITTED_PA", RMI_ERROR_INPUT, 0 },
+	ACS_ROWS_RD_STATE,
+	/* Beyond the suite. */
+	RD_ROWS_BEYOND_THE_SUITE,
 };
+
 
 /* ---- REALM_ACTIVATE ---- */
 
 static void realm_activate_moves_new_realm_to_active(void **state)
 {
 	(void)state;
-	struct tmach *t = new_tm(tm_create(16 * MIB, 1));
+	struct tmach *t = acs_machine(16 * MIB);
 	struct tm_states s;
 	tm_states_create(t, &s, 1);
 	uint8_t rim[MEASUREMENT_MAX];
-	memcpy(rim, wb_rd(t, s.rd)->measurement[RIM_SLOT], sizeof(rim));
+	memcpy(rim, wb_rim(t, s.rd), sizeof(rim));
 
-	activate(t, s.rd);
+	tm_realm_activate(t, s.rd);
 	assert_int_equal(wb_rd(t, s.rd)->state, REALM_ACTIVE);
 	/* Activation does not extend the RIM. */
-	assert_memory_equal(wb_rd(t, s.rd)->measurement[RIM_SLOT], rim, sizeof(rim));
+	assert_memory_equal(wb_rim(t, s.rd), rim, sizeof(rim));
 	/* ACTIVE: no more RECs (realm_state), but REC_AUX_COUNT still answers. */
-	uint64_t params = tm_granule(t);
-	struct rmi_rec_params *p = tm_ptr(t, params);
-	p->mpidr = 1;
-	p->num_aux = RMI_MAX_REC_AUX_GRANULES;
-	for (unsigned i = 0; i < RMI_MAX_REC_AUX_GRANULES; i++)
-		p->aux[i] = tm_delegated(t);
+	uint64_t params = tm_rec_params(t, 1, 0, NULL);
 	assert_rmi(rmi(t, RMI_REC_CREATE, 3, s.rd, tm_delegated(t), params), RMI_ERROR_REALM, 0);
 	struct rmi_out o;
 	assert_rmi(rmi_res(t, &o, RMI_REC_AUX_COUNT, 1, s.rd), RMI_SUCCESS, 0);
 	assert_int_equal(o.x[0], 16);
 	tm_realm_teardown(t, &s.r);
-	end_tm(t);
+	acs_machine_destroy(t);
 }
 
 /* An RD address pointing into the middle of a NEW realm's RD: rd_align
@@ -814,14 +604,14 @@ static void realm_activate_moves_new_realm_to_active(void **state)
 static void realm_activate_fails_rd_align_for_address_inside_rd(void **state)
 {
 	(void)state;
-	struct tmach *t = new_tm(tm_create(16 * MIB, 1));
+	struct tmach *t = acs_machine(16 * MIB);
 	struct trealm r;
 	tm_realm_create(t, &r, 40, 1, 1);
 	for (uint64_t off = 8; off < GRANULE_SIZE; off <<= 1)
 		assert_rmi(rmi(t, RMI_REALM_ACTIVATE, 1, r.rd + off), RMI_ERROR_INPUT, 0);
 	assert_int_equal(wb_rd(t, r.rd)->state, REALM_NEW);
 	tm_realm_teardown(t, &r);
-	end_tm(t);
+	acs_machine_destroy(t);
 }
 
 /* ---- REALM_DESTROY ---- */
@@ -829,15 +619,15 @@ static void realm_activate_fails_rd_align_for_address_inside_rd(void **state)
 static void realm_destroy_returns_rd_and_start_rtts_to_delegated_zeroed(void **state)
 {
 	(void)state;
-	struct tmach *t = new_tm(tm_create(16 * MIB, 1));
+	struct tmach *t = acs_machine(16 * MIB);
 	struct trealm r, again;
 	tm_realm_create(t, &r, 40, 1, 7);
 	assert_rmi(rmi(t, RMI_REALM_DESTROY, 1, r.rd), RMI_SUCCESS, 0);
 
 	/* White-box: scrubbed, measurements destroyed with the RD. */
-	assert_true(all_zero(sys_ptr(t, r.rd), GRANULE_SIZE));
-	assert_true(all_zero(sys_ptr(t, r.rtt_base), GRANULE_SIZE));
-	assert_true(all_zero(sys_ptr(t, r.rtt_base + GRANULE_SIZE), GRANULE_SIZE));
+	assert_true(tm_all_zero(wb_sys_ptr(t, r.rd), GRANULE_SIZE));
+	assert_true(tm_all_zero(wb_sys_ptr(t, r.rtt_base), GRANULE_SIZE));
+	assert_true(tm_all_zero(wb_sys_ptr(t, r.rtt_base + GRANULE_SIZE), GRANULE_SIZE));
 	/* "NULL" realm: every RD command refuses it. */
 	assert_rmi(rmi(t, RMI_REALM_DESTROY, 1, r.rd), RMI_ERROR_INPUT, 0);
 	assert_rmi(rmi(t, RMI_REALM_ACTIVATE, 1, r.rd), RMI_ERROR_INPUT, 0);
@@ -850,56 +640,56 @@ static void realm_destroy_returns_rd_and_start_rtts_to_delegated_zeroed(void **s
 	/* The VMID is free again. */
 	tm_realm_create(t, &again, 40, 1, 7);
 	tm_realm_teardown(t, &again);
-	end_tm(t);
+	acs_machine_destroy(t);
 }
 
 /* The same RD and RTT granules can hold a new realm after a destroy. */
 static void realm_destroy_allows_granules_to_be_reused_for_new_realm(void **state)
 {
 	(void)state;
-	struct tmach *t = new_tm(tm_create(16 * MIB, 1));
+	struct tmach *t = acs_machine(16 * MIB);
 	struct trealm r;
 	tm_realm_create(t, &r, 40, 1, 1);
 	assert_rmi(rmi(t, RMI_REALM_DESTROY, 1, r.rd), RMI_SUCCESS, 0);
 	assert_rmi(rmi(t, RMI_REALM_CREATE, 2, r.rd, r.params), RMI_SUCCESS, 0);
 	assert_int_equal(wb_rd(t, r.rd)->state, REALM_NEW);
 	tm_realm_teardown(t, &r);
-	end_tm(t);
+	acs_machine_destroy(t);
 }
 
 static void realm_destroy_succeeds_for_active_and_system_off_realms(void **state)
 {
 	(void)state;
-	struct tmach *t = new_tm(tm_create(16 * MIB, 1));
+	struct tmach *t = acs_machine(16 * MIB);
 	struct trealm a, b;
 	tm_realm_create(t, &a, 40, 1, 1);
-	activate(t, a.rd);
+	tm_realm_activate(t, a.rd);
 	tm_realm_create(t, &b, 40, 1, 2);
-	activate(t, b.rd);
-	wb_rd(t, b.rd)->state = REALM_SYSTEM_OFF; /* white-box */
+	tm_realm_activate(t, b.rd);
+	wb_realm_set_system_off(t, b.rd); /* white-box */
 	tm_realm_teardown(t, &a);
 	tm_realm_teardown(t, &b);
-	end_tm(t);
+	acs_machine_destroy(t);
 }
 
 /* realm_live: RECs alone, or RTTs alone, keep a realm alive. */
 static void realm_destroy_fails_realm_live_while_a_rec_exists(void **state)
 {
 	(void)state;
-	struct tmach *t = new_tm(tm_create(16 * MIB, 1));
+	struct tmach *t = acs_machine(16 * MIB);
 	struct trealm r;
 	tm_realm_create(t, &r, 40, 1, 1);
 	uint64_t rec = tm_rec_create(t, &r, 0, 0, NULL);
 	assert_rmi(rmi(t, RMI_REALM_DESTROY, 1, r.rd), RMI_ERROR_REALM, 0);
 	assert_rmi(rmi(t, RMI_REC_DESTROY, 1, rec), RMI_SUCCESS, 0);
 	assert_rmi(rmi(t, RMI_REALM_DESTROY, 1, r.rd), RMI_SUCCESS, 0);
-	end_tm(t);
+	acs_machine_destroy(t);
 }
 
 static void realm_destroy_fails_realm_live_while_a_child_rtt_exists(void **state)
 {
 	(void)state;
-	struct tmach *t = new_tm(tm_create(16 * MIB, 1));
+	struct tmach *t = acs_machine(16 * MIB);
 	struct trealm r;
 	struct rmi_out o;
 	tm_realm_create(t, &r, 40, 1, 1);
@@ -909,7 +699,7 @@ static void realm_destroy_fails_realm_live_while_a_child_rtt_exists(void **state
 	assert_rmi(rmi(t, RMI_REALM_DESTROY, 1, r.rd), RMI_ERROR_REALM, 0);
 	assert_rmi(rmi_res(t, &o, RMI_RTT_DESTROY, 3, r.rd, ipa, UINT64_C(2)), RMI_SUCCESS, 0);
 	assert_rmi(rmi(t, RMI_REALM_DESTROY, 1, r.rd), RMI_SUCCESS, 0);
-	end_tm(t);
+	acs_machine_destroy(t);
 }
 
 /* Unprotected mappings do not make an RTT live (TF-RMM holds no reference
@@ -918,32 +708,28 @@ static void realm_destroy_fails_realm_live_while_a_child_rtt_exists(void **state
 static void realm_destroy_succeeds_with_only_unprotected_block_in_start_rtt(void **state)
 {
 	(void)state;
-	struct tmach *t = new_tm(tm_create(16 * MIB, 1));
+	struct tmach *t = acs_machine(16 * MIB);
 	struct trealm r;
 	tm_realm_create(t, &r, 34, 2, 1); /* 16 level-2 start tables */
 	uint64_t ipa = UINT64_C(1) << 33; /* first unprotected 2 MiB block */
 	uint64_t desc = UINT64_C(0x40200000) | UINT64_C(6) << 2 | UINT64_C(3) << 6;
 	assert_rmi(rmi(t, RMI_RTT_MAP_UNPROTECTED, 4, r.rd, ipa, UINT64_C(2), desc), RMI_SUCCESS,
 		   0);
-	assert_rmi(rmi(t, RMI_REALM_DESTROY, 1, r.rd), RMI_SUCCESS, 0);
-	assert_rmi(rmi(t, RMI_GRANULE_UNDELEGATE, 1, r.rd), RMI_SUCCESS, 0);
-	for (unsigned i = 0; i < r.rtt_num_start; i++)
-		assert_rmi(rmi(t, RMI_GRANULE_UNDELEGATE, 1, r.rtt_base + i * GRANULE_SIZE),
-			   RMI_SUCCESS, 0);
-	end_tm(t);
+	tm_realm_teardown(t, &r); /* REALM_DESTROY, undelegate the RD and start RTTs */
+	acs_machine_destroy(t);
 }
 
 /* Order: rd_align (INPUT) before realm_live (REALM). */
 static void realm_destroy_fails_rd_align_before_realm_live(void **state)
 {
 	(void)state;
-	struct tmach *t = new_tm(tm_create(16 * MIB, 1));
+	struct tmach *t = acs_machine(16 * MIB);
 	struct tm_states s;
 	tm_states_create(t, &s, 1);
 	assert_rmi(rmi(t, RMI_REALM_DESTROY, 1, s.rd + 0x800), RMI_ERROR_INPUT, 0);
 	assert_rmi(rmi(t, RMI_REALM_DESTROY, 1, s.rd), RMI_ERROR_REALM, 0);
 	tm_realm_teardown(t, &s.r);
-	end_tm(t);
+	acs_machine_destroy(t);
 }
 
 /* ---- REC_AUX_COUNT ---- */
@@ -951,7 +737,7 @@ static void realm_destroy_fails_rd_align_before_realm_live(void **state)
 static void rec_aux_count_returns_16_for_every_realm(void **state)
 {
 	(void)state;
-	struct tmach *t = new_tm(tm_create(16 * MIB, 1));
+	struct tmach *t = acs_machine(16 * MIB);
 	struct trealm a, b;
 	struct rmi_out o;
 	tm_realm_create(t, &a, 40, 1, 1);
@@ -963,55 +749,45 @@ static void rec_aux_count_returns_16_for_every_realm(void **state)
 		memset(&o, 0xff, sizeof(o));
 		assert_rmi(rmi_res(t, &o, RMI_REC_AUX_COUNT, 1, rd), RMI_SUCCESS, 0);
 		assert_int_equal(o.x[0], 16);
-		activate(t, rd);
+		tm_realm_activate(t, rd);
 		assert_rmi(rmi_res(t, &o, RMI_REC_AUX_COUNT, 1, rd), RMI_SUCCESS, 0);
 		assert_int_equal(o.x[0], 16);
 	}
 	tm_realm_teardown(t, &a);
 	tm_realm_teardown(t, &b);
-	end_tm(t);
+	acs_machine_destroy(t);
 }
-
-#define T(f) cmocka_unit_test_teardown(f, destroy_live)
-#define ADD_ROWS(rows, fn)                                                                     \
-	for (size_t i = 0; i < ARRAY_SIZE(rows); i++)                                          \
-		tests[n++] = (struct CMUnitTest){ rows[i].name, fn, NULL, destroy_live, &rows[i] };
 
 int main(void)
 {
-	static const struct CMUnitTest fixed[] = {
-		T(rmi_version_succeeds_for_1_0_and_reports_1_0),
-		T(rmi_version_fails_input_for_other_versions_and_reports_1_0),
-		T(rmi_features_index0_reports_feature_register0),
-		T(rmi_features_other_index_reports_zero),
-		T(realm_create_accepts_feature_register0_maxima),
-		T(realm_create_succeeds_and_reads_back_new_realm),
-		T(realm_create_accepts_every_start_level_shape),
-		T(realm_create_fails_rtt_num_level_for_inconsistent_shapes),
-		T(realm_create_initialises_rim_from_measured_params),
-		T(realm_create_accepts_largest_vmid_for_8_bit_vmids),
-		T(realm_create_accepts_vmid_0xff00_with_16_bit_vmids),
-		T(realm_activate_moves_new_realm_to_active),
-		T(realm_activate_fails_rd_align_for_address_inside_rd),
-		T(realm_destroy_returns_rd_and_start_rtts_to_delegated_zeroed),
-		T(realm_destroy_allows_granules_to_be_reused_for_new_realm),
-		T(realm_destroy_succeeds_for_active_and_system_off_realms),
-		T(realm_destroy_fails_realm_live_while_a_rec_exists),
-		T(realm_destroy_fails_realm_live_while_a_child_rtt_exists),
-		T(realm_destroy_succeeds_with_only_unprotected_block_in_start_rtt),
-		T(realm_destroy_fails_rd_align_before_realm_live),
-		T(rec_aux_count_returns_16_for_every_realm),
+	static const struct acs_table tables[] = {
+		ACS_TABLE("realm_create", create_rows, realm_create_row),
+		ACS_TABLE("realm_activate", activate_rows, realm_activate_row),
+		ACS_TABLE("realm_destroy", destroy_rows, realm_destroy_row),
+		ACS_TABLE("rec_aux_count", aux_count_rows, rec_aux_count_row),
 	};
-	struct CMUnitTest tests[ARRAY_SIZE(create_rows) + ARRAY_SIZE(activate_rows) +
-				ARRAY_SIZE(destroy_rows) + ARRAY_SIZE(aux_count_rows) +
-				ARRAY_SIZE(fixed)];
-	size_t n = 0;
-
-	ADD_ROWS(create_rows, realm_create_row)
-	ADD_ROWS(activate_rows, rd_row)
-	ADD_ROWS(destroy_rows, rd_row)
-	ADD_ROWS(aux_count_rows, rd_row)
-	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
-		tests[n++] = fixed[i];
-	return cmocka_run_group_tests_name("rmi_realm", tests, NULL, NULL);
+	static const struct CMUnitTest extra[] = {
+		cmocka_unit_test(rmi_version_succeeds_for_1_0_and_reports_1_0),
+		cmocka_unit_test(rmi_version_fails_input_for_other_versions_and_reports_1_0),
+		cmocka_unit_test(rmi_features_index0_reports_feature_register0),
+		cmocka_unit_test(rmi_features_other_index_reports_zero),
+		cmocka_unit_test(realm_create_accepts_feature_register0_maxima),
+		cmocka_unit_test(realm_create_succeeds_and_reads_back_new_realm),
+		cmocka_unit_test(realm_create_accepts_every_start_level_shape),
+		cmocka_unit_test(realm_create_fails_rtt_num_level_for_inconsistent_shapes),
+		cmocka_unit_test(realm_create_initialises_rim_from_measured_params),
+		cmocka_unit_test(realm_create_accepts_largest_vmid_for_8_bit_vmids),
+		cmocka_unit_test(realm_create_accepts_vmid_0xff00_with_16_bit_vmids),
+		cmocka_unit_test(realm_activate_moves_new_realm_to_active),
+		cmocka_unit_test(realm_activate_fails_rd_align_for_address_inside_rd),
+		cmocka_unit_test(realm_destroy_returns_rd_and_start_rtts_to_delegated_zeroed),
+		cmocka_unit_test(realm_destroy_allows_granules_to_be_reused_for_new_realm),
+		cmocka_unit_test(realm_destroy_succeeds_for_active_and_system_off_realms),
+		cmocka_unit_test(realm_destroy_fails_realm_live_while_a_rec_exists),
+		cmocka_unit_test(realm_destroy_fails_realm_live_while_a_child_rtt_exists),
+		cmocka_unit_test(realm_destroy_succeeds_with_only_unprotected_block_in_start_rtt),
+		cmocka_unit_test(realm_destroy_fails_rd_align_before_realm_live),
+		cmocka_unit_test(rec_aux_count_returns_16_for_every_realm),
+	};
+	return ACS_RUN("rmi_realm", tables, extra);
 }

@@ -46,49 +46,22 @@
 #define IPA_L2 IPA_1G
 #define REQ_TOP (16 * L3_SIZE)
 
-struct fx {
-	struct tmach *t;
-	struct trealm r;    /* under test: s2sz 40, starting level 0, VMID 1 */
-	struct tm_states s; /* a granule in every state (another realm, VMID 2) */
-	uint64_t rec;       /* REC 0 of r */
-};
-
-/* RTTs down to level 3 over IPA 0, down to level 2 over 1 GiB. */
-static void fx_create(struct fx *f)
+/* The suite's realm with RTTs down to level 3 over IPA 0, down to level 2
+ * over 1 GiB. */
+static void fx_create(struct acs_fx *f)
 {
-	f->t = acs_machine(16 * MIB);
-	tm_realm_create(f->t, &f->r, S2SZ, 0, 1);
-	tm_states_create(f->t, &f->s, 2);
+	acs_fx_create(f, 16 * MIB);
 	tm_rtt_map_to(f->t, &f->r, 0, 3);
 	tm_rtt_map_to(f->t, &f->r, IPA_L2, 2);
-	f->rec = 0;
-}
-
-/* A destroyed realm's RD ("Realm(rd).state = NULL"). */
-static uint64_t null_realm_rd(struct tmach *t)
-{
-	struct trealm n;
-	tm_realm_create(t, &n, S2SZ, 0, 3);
-	assert_rmi(rmi(t, RMI_REALM_DESTROY, 1, n.rd), RMI_SUCCESS, 0);
-	return n.rd;
-}
-
-static void unknown_stimulus(const struct acs_row *row)
-{
-	fail_msg("no stimulus for %s (%s)", row->label, row->stimulus);
 }
 
 /* ---- RMI_RTT_INIT_RIPAS ---- */
 
 static const struct acs_row init_rows[] = {
-	{ "rd_align", "RD_UNALIGNED", RMI_ERROR_INPUT, 0 },
+	ACS_ROW_RD_ALIGN,
 	{ "rd_bound", "RD_DEV_MEM", RMI_ERROR_INPUT, 0 },
 	{ "rd_bound", "RD_OUTSIDE_OF_PERMITTED_PA", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_UNDELEGATED", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_DELEGATED", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_REC", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_RTT", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_DATA", RMI_ERROR_INPUT, 0 },
+	ACS_ROWS_RD_STATE,
 	{ "size_valid", "SIZE_INVALID", RMI_ERROR_INPUT, 0 },
 	{ "top_bound", "TOP_UNPROTECTED", RMI_ERROR_INPUT, 0 },
 	{ "realm_state", "REALM_SYSTEM_OFF", RMI_ERROR_REALM, 0 },
@@ -122,7 +95,7 @@ static const struct acs_row init_rows[] = {
 static void init_row(void **state)
 {
 	const struct acs_row *row = *state;
-	struct fx f;
+	struct acs_fx f;
 	fx_create(&f);
 	struct tmach *t = f.t;
 	const uint64_t par = UINT64_C(1) << (S2SZ - 1);
@@ -142,7 +115,7 @@ static void init_row(void **state)
 	} else if (acs_is(row, "REALM_ACTIVE")) {
 		assert_rmi(rmi(t, RMI_REALM_ACTIVATE, 1, rd), RMI_SUCCESS, 0);
 	} else if (acs_is(row, "REALM_NULL")) {
-		rd = null_realm_rd(t);
+		rd = acs_null_realm_rd(t, 3);
 	} else if (acs_is(row, "BASE_LEVEL_UNALIGNED")) {
 		base = IPA_L2 + L3_SIZE;
 		top = base + L2_SIZE;
@@ -188,7 +161,7 @@ static void init_row(void **state)
 		tm_data_create(t, &f.r, base);
 		top = 0x800;
 	} else {
-		unknown_stimulus(row);
+		acs_unknown_stimulus(row);
 	}
 	assert_acs_row(rmi(t, RMI_RTT_INIT_RIPAS, 3, rd, base, top), row);
 	acs_machine_destroy(t);
@@ -197,14 +170,10 @@ static void init_row(void **state)
 /* ---- RMI_RTT_SET_RIPAS ---- */
 
 static const struct acs_row set_rows[] = {
-	{ "rd_align", "RD_UNALIGNED", RMI_ERROR_INPUT, 0 },
+	ACS_ROW_RD_ALIGN,
 	{ "rd_bound", "RD_OUTSIDE_OF_PERMITTED_PA", RMI_ERROR_INPUT, 0 },
 	{ "rd_bound", "RD_DEV_MEM", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_UNDELEGATED", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_DELEGATED", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_REC", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_RTT", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_DATA", RMI_ERROR_INPUT, 0 },
+	ACS_ROWS_RD_STATE,
 	{ "rec_align", "REC_UNALIGNED", RMI_ERROR_INPUT, 0 },
 	{ "rec_bound", "REC_OUTSIDE_OF_PERMITTED_PA", RMI_ERROR_INPUT, 0 },
 	{ "rec_bound", "REC_DEV_MEM", RMI_ERROR_INPUT, 0 },
@@ -240,7 +209,7 @@ static const struct acs_row set_rows[] = {
 static void set_row(void **state)
 {
 	const struct acs_row *row = *state;
-	struct fx f;
+	struct acs_fx f;
 	fx_create(&f);
 	struct tmach *t = f.t;
 	uint64_t rec = tm_rec_create(t, &f.r, 0, RMI_REC_FLAG_RUNNABLE, NULL);
@@ -249,9 +218,7 @@ static void set_row(void **state)
 	bool change_destroyed = false;
 	if (acs_is(row, "RTTE_RIPAS_DESTROYED") ||
 	    acs_is(row, "TOP_GRAN_UNALIGNED_RTTE_RIPAS_DESTROYED")) {
-		tm_data_create(t, &f.r, 0);
-		assert_rmi(rmi(t, RMI_DATA_DESTROY, 2, rd, UINT64_C(0)), RMI_SUCCESS, 0);
-		f.r.ndata = 0;
+		tm_ripas_destroyed(t, &f.r, 0);
 		if (acs_is(row, "TOP_GRAN_UNALIGNED_RTTE_RIPAS_DESTROYED"))
 			top = 0x800;
 	}
@@ -259,8 +226,6 @@ static void set_row(void **state)
 
 	if (acs_granule_stimulus(t, &f.s, "RD", row, &rd) ||
 	    acs_granule_stimulus(t, &f.s, "REC", row, &rec)) {
-	} else if (acs_is(row, "REC_GRAN_STATE_REC_AUX")) {
-		rec = f.s.rec_aux;
 	} else if (acs_is(row, "REC_OTHER_OWNER")) {
 		rec = f.s.rec;
 		wb_rec_set_ripas_request(t, rec, req_base, req_top, RIPAS_RAM, false);
@@ -310,7 +275,7 @@ static void set_row(void **state)
 		   acs_is(row, "TOP_GRAN_UNALIGNED_RTTE_RIPAS_DESTROYED")) {
 		/* DESTROYED at base, and no permission to change it */
 	} else {
-		unknown_stimulus(row);
+		acs_unknown_stimulus(row);
 	}
 	if (rec == f.r.recs[0])
 		wb_rec_set_ripas_request(t, rec, req_base, req_top, RIPAS_RAM, change_destroyed);
@@ -338,7 +303,7 @@ static void rim_extend_ripas(uint8_t rim[64], uint64_t base, uint64_t top)
 static void init_ripas_sets_ram_on_level3_entries_and_returns_out_top(void **state)
 {
 	(void)state;
-	struct fx f;
+	struct acs_fx f;
 	struct rmi_out o;
 	fx_create(&f);
 	struct tmach *t = f.t;
@@ -360,7 +325,7 @@ static void init_ripas_sets_ram_on_level3_entries_and_returns_out_top(void **sta
 static void init_ripas_sets_ram_on_2mib_level2_entries_one_per_entry(void **state)
 {
 	(void)state;
-	struct fx f;
+	struct acs_fx f;
 	struct rmi_out o;
 	fx_create(&f);
 	struct tmach *t = f.t;
@@ -383,7 +348,7 @@ static void init_ripas_sets_ram_on_2mib_level2_entries_one_per_entry(void **stat
 static void init_ripas_stops_at_a_table_entry_and_at_the_end_of_the_rtt(void **state)
 {
 	(void)state;
-	struct fx f;
+	struct acs_fx f;
 	struct rmi_out o;
 	fx_create(&f);
 	struct tmach *t = f.t;
@@ -460,17 +425,17 @@ static void init_ripas_extends_rim_with_one_descriptor_per_rtt_entry(void **stat
 /* ---- RTT_SET_RIPAS success paths ---- */
 
 /* A REC of f's realm, with the realm then activated (its RTTs stay). */
-static uint64_t fx_active_with_rec(struct fx *f)
+static uint64_t fx_active_with_rec(struct acs_fx *f)
 {
-	f->rec = tm_rec_create(f->t, &f->r, 0, RMI_REC_FLAG_RUNNABLE, NULL);
-	assert_rmi(rmi(f->t, RMI_REALM_ACTIVATE, 1, f->r.rd), RMI_SUCCESS, 0);
-	return f->rec;
+	uint64_t rec = tm_rec_create(f->t, &f->r, 0, RMI_REC_FLAG_RUNNABLE, NULL);
+	tm_realm_activate(f->t, f->r.rd);
+	return rec;
 }
 
 static void set_ripas_to_ram_changes_empty_entries_and_advances_ripas_addr(void **state)
 {
 	(void)state;
-	struct fx f;
+	struct acs_fx f;
 	struct rmi_out o;
 	fx_create(&f);
 	struct tmach *t = f.t;
@@ -510,7 +475,7 @@ static void set_ripas_to_ram_changes_empty_entries_and_advances_ripas_addr(void 
 static void set_ripas_to_empty_changes_ram_entries_and_unmaps_assigned_ram(void **state)
 {
 	(void)state;
-	struct fx f;
+	struct acs_fx f;
 	struct rmi_out o;
 	fx_create(&f);
 	struct tmach *t = f.t;
@@ -537,13 +502,11 @@ static void set_ripas_to_empty_changes_ram_entries_and_unmaps_assigned_ram(void 
 static void set_ripas_changes_destroyed_only_with_change_destroyed(void **state)
 {
 	(void)state;
-	struct fx f;
+	struct acs_fx f;
 	struct rmi_out o;
 	fx_create(&f);
 	struct tmach *t = f.t;
-	tm_data_create(t, &f.r, L3_SIZE);
-	assert_rmi(rmi(t, RMI_DATA_DESTROY, 2, f.r.rd, L3_SIZE), RMI_SUCCESS, 0);
-	f.r.ndata = 0;
+	tm_ripas_destroyed(t, &f.r, L3_SIZE);
 	uint64_t rec = fx_active_with_rec(&f);
 
 	for (unsigned to = RIPAS_EMPTY; to <= RIPAS_RAM; to++) {
@@ -571,7 +534,7 @@ static void set_ripas_changes_destroyed_only_with_change_destroyed(void **state)
 static void set_ripas_over_2mib_level2_entries_and_stops_at_a_table(void **state)
 {
 	(void)state;
-	struct fx f;
+	struct acs_fx f;
 	struct rmi_out o;
 	fx_create(&f);
 	struct tmach *t = f.t;
@@ -603,7 +566,7 @@ static void set_ripas_over_2mib_level2_entries_and_stops_at_a_table(void **state
 static void set_ripas_accepts_entries_already_at_the_target_ripas(void **state)
 {
 	(void)state;
-	struct fx f;
+	struct acs_fx f;
 	struct rmi_out o;
 	fx_create(&f);
 	struct tmach *t = f.t;

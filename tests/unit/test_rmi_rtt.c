@@ -45,19 +45,6 @@
 
 /* ---- fixtures ---- */
 
-struct fx {
-	struct tmach *t;
-	struct trealm r;      /* under test: s2sz 40, starting level 0, VMID 1 */
-	struct tm_states s;   /* a granule in every state (another realm, VMID 2) */
-};
-
-static void fx_create(struct fx *f, uint64_t dram_size)
-{
-	f->t = acs_machine(dram_size);
-	tm_realm_create(f->t, &f->r, S2SZ, 0, 1);
-	tm_states_create(f->t, &f->s, 2);
-}
-
 /* DATA granules over [ipa, ipa + 2 MiB) (RTTs down to level 3 must exist) at
  * PAs pa_base, pa_base + 4K, ...: DATA_CREATE (RIPAS RAM) or
  * DATA_CREATE_UNKNOWN (RIPAS kept). */
@@ -90,27 +77,22 @@ static uint64_t assigned_block_create(struct tmach *t, struct trealm *r, uint64_
 	return pa;
 }
 
-static void unknown_stimulus(const struct acs_row *row)
+/* The suite's realm (with 64 MiB for the rows that need a 2 MiB block) and
+ * the level-3 RTT at IPA 1 GiB, which the valid call names. */
+static void fx_with_level3_rtt(struct acs_fx *f, const struct acs_row *row)
 {
-	fail_msg("no stimulus for %s (%s)", row->label, row->stimulus);
-}
-
-static bool rows_need_block(const struct acs_row *row)
-{
-	return acs_is(row, "RTTE_STATE_ASSIGNED") || acs_is(row, "RTTE_ASSIGNED");
+	bool block = acs_is(row, "RTTE_STATE_ASSIGNED") || acs_is(row, "RTTE_ASSIGNED");
+	acs_fx_create(f, block ? 64 * MIB : 16 * MIB);
+	tm_rtt_map_to(f->t, &f->r, IPA_1G, 3);
 }
 
 /* ---- RMI_RTT_CREATE ---- */
 
 static const struct acs_row rtt_create_rows[] = {
-	{ "rd_align", "RD_UNALIGNED", RMI_ERROR_INPUT, 0 },
+	ACS_ROW_RD_ALIGN,
 	{ "rd_bound", "RD_DEV_MEM", RMI_ERROR_INPUT, 0 },
 	{ "rd_bound", "RD_OUTSIDE_OF_PERMITTED_PA", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_UNDELEGATED", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_DELEGATED", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_REC", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_RTT", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_DATA", RMI_ERROR_INPUT, 0 },
+	ACS_ROWS_RD_STATE,
 	{ "level_bound", "LEVEL_STARTING", RMI_ERROR_INPUT, 0 },
 	{ "level_bound", "LEVEL_OOB", RMI_ERROR_INPUT, 0 },
 	{ "ipa_align", "IPA_UNALIGNED", RMI_ERROR_INPUT, 0 },
@@ -139,8 +121,8 @@ static const struct acs_row rtt_create_rows[] = {
 static void rtt_create_row(void **state)
 {
 	const struct acs_row *row = *state;
-	struct fx f;
-	fx_create(&f, 16 * MIB);
+	struct acs_fx f;
+	acs_fx_create(&f, 16 * MIB);
 	struct tmach *t = f.t;
 	tm_rtt_map_to(t, &f.r, 0, 1);
 	uint64_t rd = f.r.rd, rtt = tm_delegated(t), ipa = IPA_1G, level = 2;
@@ -174,7 +156,7 @@ static void rtt_create_row(void **state)
 		tm_rtt_map_to(t, &f.r, ipa, 2);
 		ipa += GRANULE_SIZE;
 	} else {
-		unknown_stimulus(row);
+		acs_unknown_stimulus(row);
 	}
 	assert_acs_row(rmi(t, RMI_RTT_CREATE, 4, rd, rtt, ipa, level), row);
 	acs_machine_destroy(t);
@@ -183,14 +165,10 @@ static void rtt_create_row(void **state)
 /* ---- RMI_RTT_DESTROY ---- */
 
 static const struct acs_row rtt_destroy_rows[] = {
-	{ "rd_align", "RD_UNALIGNED", RMI_ERROR_INPUT, 0 },
+	ACS_ROW_RD_ALIGN,
 	{ "rd_bound", "RD_OUTSIDE_OF_PERMITTED_PA", RMI_ERROR_INPUT, 0 },
 	{ "rd_bound", "RD_DEV_MEM", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_UNDELEGATED", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_DELEGATED", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_REC", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_RTT", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_DATA", RMI_ERROR_INPUT, 0 },
+	ACS_ROWS_RD_STATE,
 	{ "level_bound", "LEVEL_INVALID", RMI_ERROR_INPUT, 0 },
 	{ "level_bound", "LEVEL_STARTING_LEVEL", RMI_ERROR_INPUT, 0 },
 	{ "ipa_align", "IPA_LEVEL_UNALIGNED", RMI_ERROR_INPUT, 0 },
@@ -211,10 +189,9 @@ static const struct acs_row rtt_destroy_rows[] = {
 static void rtt_destroy_row(void **state)
 {
 	const struct acs_row *row = *state;
-	struct fx f;
-	fx_create(&f, rows_need_block(row) ? 64 * MIB : 16 * MIB);
+	struct acs_fx f;
+	fx_with_level3_rtt(&f, row);
 	struct tmach *t = f.t;
-	tm_rtt_map_to(t, &f.r, IPA_1G, 3);
 	uint64_t rd = f.r.rd, ipa = IPA_1G, level = 3;
 
 	if (acs_granule_stimulus(t, &f.s, "RD", row, &rd)) {
@@ -252,7 +229,7 @@ static void rtt_destroy_row(void **state)
 	} else if (acs_is(row, "IPA_OOB_NO_PARENT_RTTE")) {
 		ipa = IPA_OOB + IPA_2G;
 	} else {
-		unknown_stimulus(row);
+		acs_unknown_stimulus(row);
 	}
 	struct rmi_out o;
 	assert_acs_row(rmi_res(t, &o, RMI_RTT_DESTROY, 3, rd, ipa, level), row);
@@ -271,14 +248,10 @@ static void rtt_destroy_row(void **state)
 /* ---- RMI_RTT_FOLD ---- */
 
 static const struct acs_row rtt_fold_rows[] = {
-	{ "rd_align", "RD_UNALIGNED", RMI_ERROR_INPUT, 0 },
+	ACS_ROW_RD_ALIGN,
 	{ "rd_bound", "RD_OUTSIDE_OF_PERMITTED_PA", RMI_ERROR_INPUT, 0 },
 	{ "rd_bound", "RD_DEV_MEM", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_UNDELEGATED", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_DELEGATED", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_REC", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_RTT", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_DATA", RMI_ERROR_INPUT, 0 },
+	ACS_ROWS_RD_STATE,
 	{ "level_bound", "LEVEL_STARTING_LEVLE", RMI_ERROR_INPUT, 0 },
 	{ "level_bound", "LEVEL_OUT_OF_BOUND", RMI_ERROR_INPUT, 0 },
 	{ "ipa_align", "IPA_L2_UNALIGNED", RMI_ERROR_INPUT, 0 },
@@ -299,10 +272,9 @@ static const struct acs_row rtt_fold_rows[] = {
 static void rtt_fold_row(void **state)
 {
 	const struct acs_row *row = *state;
-	struct fx f;
-	fx_create(&f, rows_need_block(row) ? 64 * MIB : 16 * MIB);
+	struct acs_fx f;
+	fx_with_level3_rtt(&f, row);
 	struct tmach *t = f.t;
-	tm_rtt_map_to(t, &f.r, IPA_1G, 3);
 	uint64_t rd = f.r.rd, ipa = IPA_1G, level = 3;
 
 	if (acs_granule_stimulus(t, &f.s, "RD", row, &rd)) {
@@ -337,7 +309,7 @@ static void rtt_fold_row(void **state)
 		tm_data_create(t, &f.r, ipa);
 		ipa += 0x800;
 	} else {
-		unknown_stimulus(row);
+		acs_unknown_stimulus(row);
 	}
 	assert_acs_row(rmi(t, RMI_RTT_FOLD, 3, rd, ipa, level), row);
 	acs_machine_destroy(t);
@@ -346,14 +318,10 @@ static void rtt_fold_row(void **state)
 /* ---- RMI_RTT_READ_ENTRY ---- */
 
 static const struct acs_row rtt_read_entry_rows[] = {
-	{ "rd_align", "RD_UNALIGNED", RMI_ERROR_INPUT, 0 },
+	ACS_ROW_RD_ALIGN,
 	{ "rd_bound", "RD_DEV_MEM", RMI_ERROR_INPUT, 0 },
 	{ "rd_bound", "RD_OUTSIDE_OF_PERMITTED_PA", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_UNDELEGATED", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_DELEGATED", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_REC", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_RTT", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_DATA", RMI_ERROR_INPUT, 0 },
+	ACS_ROWS_RD_STATE,
 	{ "level_bound", "LEVEL_OOB", RMI_ERROR_INPUT, 0 },
 	{ "ipa_align", "IPA_UNALIGNED", RMI_ERROR_INPUT, 0 },
 	{ "ipa_bound", "IPA_OOB", RMI_ERROR_INPUT, 0 },
@@ -366,10 +334,9 @@ static const struct acs_row rtt_read_entry_rows[] = {
 static void rtt_read_entry_row(void **state)
 {
 	const struct acs_row *row = *state;
-	struct fx f;
-	fx_create(&f, 16 * MIB);
+	struct acs_fx f;
+	fx_with_level3_rtt(&f, row);
 	struct tmach *t = f.t;
-	tm_rtt_map_to(t, &f.r, IPA_1G, 3);
 	uint64_t rd = f.r.rd, ipa = IPA_1G, level = 3;
 
 	if (acs_granule_stimulus(t, &f.s, "RD", row, &rd)) {
@@ -385,7 +352,7 @@ static void rtt_read_entry_row(void **state)
 	} else if (acs_is(row, "IPA_OOB")) {
 		ipa = IPA_OOB;
 	} else {
-		unknown_stimulus(row);
+		acs_unknown_stimulus(row);
 	}
 	assert_acs_row(rmi(t, RMI_RTT_READ_ENTRY, 3, rd, ipa, level), row);
 	acs_machine_destroy(t);
@@ -871,46 +838,17 @@ static void check_start_layout(unsigned s2sz, int level, unsigned num)
 	acs_machine_destroy(t);
 }
 
-static void realm_start_level_0_s2sz_40_uses_one_table(void **state)
-{
-	(void)state;
-	check_start_layout(40, 0, 1);
-}
+/* The shapes check_start_layout runs on: s2sz, starting level, start tables. */
+struct start_shape {
+	unsigned s2sz;
+	int level;
+	unsigned num;
+};
 
-static void realm_start_level_0_s2sz_48_uses_one_table(void **state)
+static void start_layout_test(void **state)
 {
-	(void)state;
-	check_start_layout(48, 0, 1);
-}
-
-static void realm_start_level_1_s2sz_39_uses_one_table(void **state)
-{
-	(void)state;
-	check_start_layout(39, 1, 1);
-}
-
-static void realm_start_level_1_s2sz_40_concatenates_two_tables(void **state)
-{
-	(void)state;
-	check_start_layout(40, 1, 2);
-}
-
-static void realm_start_level_1_s2sz_43_concatenates_sixteen_tables(void **state)
-{
-	(void)state;
-	check_start_layout(43, 1, 16);
-}
-
-static void realm_start_level_2_s2sz_32_concatenates_four_tables(void **state)
-{
-	(void)state;
-	check_start_layout(32, 2, 4);
-}
-
-static void realm_start_level_2_s2sz_34_concatenates_sixteen_tables(void **state)
-{
-	(void)state;
-	check_start_layout(34, 2, 16);
+	const struct start_shape *shape = *state;
+	check_start_layout(shape->s2sz, shape->level, shape->num);
 }
 
 /* Level 3 would resolve at most 21 + 4 bits, below the minimum s2sz of 32;
@@ -939,7 +877,7 @@ static void realm_create_refuses_start_levels_and_concatenations_outside_the_rul
 	struct rmi_realm_params *p = tm_ptr(t, r.params);
 	uint64_t rd = tm_delegated(t);
 	p->rtt_base = base;
-	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
 		p->s2sz = (uint8_t)bad[i].s2sz;
 		p->rtt_level_start = bad[i].level;
 		p->rtt_num_start = bad[i].num;
@@ -957,6 +895,9 @@ static void realm_create_refuses_start_levels_and_concatenations_outside_the_rul
 	acs_machine_destroy(t);
 }
 
+#define START_LAYOUT_TEST(name, s2sz, level, num)                                            \
+	{ name, start_layout_test, NULL, NULL, &(struct start_shape){ s2sz, level, num } }
+
 int main(void)
 {
 	static const struct acs_table tables[] = {
@@ -965,7 +906,8 @@ int main(void)
 		ACS_TABLE("rtt_fold", rtt_fold_rows, rtt_fold_row),
 		ACS_TABLE("rtt_read_entry", rtt_read_entry_rows, rtt_read_entry_row),
 	};
-	static const struct CMUnitTest extra[] = {
+	/* Not static: the shapes are compound literals of main. */
+	const struct CMUnitTest extra[] = {
 		cmocka_unit_test(rtt_create_unfolds_unassigned_ram_entry_into_512_ram_entries),
 		cmocka_unit_test(rtt_create_in_unprotected_half_unfolds_unassigned_ns_entries),
 		cmocka_unit_test(rtt_create_fails_rtt_walk_with_level_index),
@@ -983,13 +925,13 @@ int main(void)
 		cmocka_unit_test(rtt_fold_fails_assigned_run_at_pa_not_2mib_aligned),
 		cmocka_unit_test(rtt_fold_fails_assigned_run_with_pas_out_of_order),
 		cmocka_unit_test(rtt_fold_fails_assigned_run_with_mixed_ripas),
-		cmocka_unit_test(realm_start_level_0_s2sz_40_uses_one_table),
-		cmocka_unit_test(realm_start_level_0_s2sz_48_uses_one_table),
-		cmocka_unit_test(realm_start_level_1_s2sz_39_uses_one_table),
-		cmocka_unit_test(realm_start_level_1_s2sz_40_concatenates_two_tables),
-		cmocka_unit_test(realm_start_level_1_s2sz_43_concatenates_sixteen_tables),
-		cmocka_unit_test(realm_start_level_2_s2sz_32_concatenates_four_tables),
-		cmocka_unit_test(realm_start_level_2_s2sz_34_concatenates_sixteen_tables),
+		START_LAYOUT_TEST("realm_start_level_0_s2sz_40_uses_one_table", 40, 0, 1),
+		START_LAYOUT_TEST("realm_start_level_0_s2sz_48_uses_one_table", 48, 0, 1),
+		START_LAYOUT_TEST("realm_start_level_1_s2sz_39_uses_one_table", 39, 1, 1),
+		START_LAYOUT_TEST("realm_start_level_1_s2sz_40_concatenates_two_tables", 40, 1, 2),
+		START_LAYOUT_TEST("realm_start_level_1_s2sz_43_concatenates_sixteen_tables", 43, 1, 16),
+		START_LAYOUT_TEST("realm_start_level_2_s2sz_32_concatenates_four_tables", 32, 2, 4),
+		START_LAYOUT_TEST("realm_start_level_2_s2sz_34_concatenates_sixteen_tables", 34, 2, 16),
 		cmocka_unit_test(realm_create_refuses_start_levels_and_concatenations_outside_the_rule),
 	};
 	return ACS_RUN("rmi_rtt", tables, extra);

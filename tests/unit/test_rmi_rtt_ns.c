@@ -36,27 +36,14 @@
 #define S2AP(x) ((uint64_t)(x) << 6)    /* S2AP[7:6] */
 #define NS_ATTRS (MEMATTR(5) | S2AP(3))
 
-struct fx {
-	struct tmach *t;
-	struct trealm r;    /* under test: s2sz 40, starting level 0, VMID 1 */
-	struct tm_states s; /* a granule in every state (another realm, VMID 2) */
-	uint64_t ns;        /* an NS granule to map */
-};
-
-/* RTTs down to level 3 over the first unprotected IPA and over IPA 0. */
-static void fx_create(struct fx *f)
+/* The suite's realm with RTTs down to level 3 over the first unprotected IPA
+ * and over IPA 0. Returns an NS granule to map. */
+static uint64_t fx_create(struct acs_fx *f)
 {
-	f->t = acs_machine(16 * MIB);
-	tm_realm_create(f->t, &f->r, S2SZ, 0, 1);
-	tm_states_create(f->t, &f->s, 2);
+	acs_fx_create(f, 16 * MIB);
 	tm_rtt_map_to(f->t, &f->r, IPA_UNPROTECTED, 3);
 	tm_rtt_map_to(f->t, &f->r, 0, 3);
-	f->ns = tm_granule(f->t);
-}
-
-static void unknown_stimulus(const struct acs_row *row)
-{
-	fail_msg("no stimulus for %s (%s)", row->label, row->stimulus);
+	return tm_granule(f->t);
 }
 
 /* A 2 MiB-aligned output address for level-2 mappings (NS DRAM). */
@@ -69,14 +56,10 @@ static uint64_t ns_block_oa(struct tmach *t)
 
 static const struct acs_row map_rows[] = {
 	{ "attr_valid", "MEM_ATTR_INVALID", RMI_ERROR_INPUT, 0 },
-	{ "rd_align", "RD_UNALIGNED", RMI_ERROR_INPUT, 0 },
+	ACS_ROW_RD_ALIGN,
 	{ "rd_bound", "RD_DEV_MEM", RMI_ERROR_INPUT, 0 },
 	{ "rd_bound", "RD_OUTSIDE_OF_PERMITTED_PA", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_UNDELEGATED", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_DELEGATED", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_REC", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_RTT", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_DATA", RMI_ERROR_INPUT, 0 },
+	ACS_ROWS_RD_STATE,
 	{ "level_bound", "LEVEL_STARTING", RMI_ERROR_INPUT, 0 },
 	{ "level_bound", "LEVEL_OOB", RMI_ERROR_INPUT, 0 },
 	{ "addr_align", "ADDR_UNALIGNED", RMI_ERROR_INPUT, 0 },
@@ -107,14 +90,14 @@ static const struct acs_row map_rows[] = {
 static void map_row(void **state)
 {
 	const struct acs_row *row = *state;
-	struct fx f;
-	fx_create(&f);
+	struct acs_fx f;
+	uint64_t ns = fx_create(&f);
 	struct tmach *t = f.t;
-	uint64_t rd = f.r.rd, ipa = IPA_UNPROTECTED, level = 3, desc = f.ns | NS_ATTRS;
+	uint64_t rd = f.r.rd, ipa = IPA_UNPROTECTED, level = 3, desc = ns | NS_ATTRS;
 
 	if (acs_granule_stimulus(t, &f.s, "RD", row, &rd)) {
 	} else if (acs_is(row, "MEM_ATTR_INVALID")) {
-		desc = f.ns | MEMATTR(4) | S2AP(3); /* 0b100 is reserved */
+		desc = ns | MEMATTR(4) | S2AP(3); /* 0b100 is reserved */
 	} else if (acs_is(row, "DESC_VALID_BIT")) {
 		desc |= 1;
 	} else if (acs_is(row, "DESC_SH_BITS")) {
@@ -159,7 +142,7 @@ static void map_row(void **state)
 		assert_rmi(rmi(t, RMI_RTT_MAP_UNPROTECTED, 4, rd, ipa, level, desc), RMI_SUCCESS, 0);
 	} else if (acs_is(row, "MEM_ATTR_INVALID_IPA_NOT_MAPPED")) {
 		ipa += L2_SIZE;
-		desc = f.ns | MEMATTR(4);
+		desc = ns | MEMATTR(4);
 	} else if (acs_is(row, "LEVEL_OOB_IPA_NOT_MAPPED")) {
 		ipa += L2_SIZE;
 		level = 4;
@@ -171,7 +154,7 @@ static void map_row(void **state)
 	} else if (acs_is(row, "IPA_PROTECTED_RTTE_STATE")) {
 		ipa = 0; /* an UNASSIGNED (protected) level-3 entry */
 	} else {
-		unknown_stimulus(row);
+		acs_unknown_stimulus(row);
 	}
 	assert_acs_row(rmi(t, RMI_RTT_MAP_UNPROTECTED, 4, rd, ipa, level, desc), row);
 	acs_machine_destroy(t);
@@ -180,14 +163,10 @@ static void map_row(void **state)
 /* ---- RMI_RTT_UNMAP_UNPROTECTED ---- */
 
 static const struct acs_row unmap_rows[] = {
-	{ "rd_align", "RD_UNALIGNED", RMI_ERROR_INPUT, 0 },
+	ACS_ROW_RD_ALIGN,
 	{ "rd_bound", "RD_OUTSIDE_OF_PERMITTED_PA", RMI_ERROR_INPUT, 0 },
 	{ "rd_bound", "RD_DEV_MEM", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_UNDELEGATED", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_DELEGATED", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_REC", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_RTT", RMI_ERROR_INPUT, 0 },
-	{ "rd_state", "RD_STATE_DATA", RMI_ERROR_INPUT, 0 },
+	ACS_ROWS_RD_STATE,
 	{ "level_bound", "LEVEL_STARTING", RMI_ERROR_INPUT, 0 },
 	{ "level_bound", "LEVEL_OOB", RMI_ERROR_INPUT, 0 },
 	{ "ipa_align", "IPA_UNALIGNED", RMI_ERROR_INPUT, 0 },
@@ -210,11 +189,11 @@ static const struct acs_row unmap_rows[] = {
 static void unmap_row(void **state)
 {
 	const struct acs_row *row = *state;
-	struct fx f;
-	fx_create(&f);
+	struct acs_fx f;
+	uint64_t ns = fx_create(&f);
 	struct tmach *t = f.t;
 	uint64_t rd = f.r.rd, ipa = IPA_UNPROTECTED, level = 3;
-	assert_rmi(rmi(t, RMI_RTT_MAP_UNPROTECTED, 4, rd, ipa, level, f.ns | NS_ATTRS), RMI_SUCCESS,
+	assert_rmi(rmi(t, RMI_RTT_MAP_UNPROTECTED, 4, rd, ipa, level, ns | NS_ATTRS), RMI_SUCCESS,
 		   0);
 
 	if (acs_granule_stimulus(t, &f.s, "RD", row, &rd)) {
@@ -256,7 +235,7 @@ static void unmap_row(void **state)
 		tm_data_create(t, &f.r, 0);
 		ipa = 0;
 	} else {
-		unknown_stimulus(row);
+		acs_unknown_stimulus(row);
 	}
 	struct rmi_out o;
 	assert_acs_row(rmi_res(t, &o, RMI_RTT_UNMAP_UNPROTECTED, 3, rd, ipa, level), row);
@@ -277,7 +256,7 @@ static void unmap_row(void **state)
 static void map_unprotected_at_level_3_reads_back_host_attributes_and_oa(void **state)
 {
 	(void)state;
-	struct fx f;
+	struct acs_fx f;
 	fx_create(&f);
 	struct tmach *t = f.t;
 	unsigned n = 0;
@@ -306,7 +285,7 @@ static void map_unprotected_at_level_3_reads_back_host_attributes_and_oa(void **
 static void map_unprotected_at_level_2_maps_a_block_and_unmap_returns_top(void **state)
 {
 	(void)state;
-	struct fx f;
+	struct acs_fx f;
 	fx_create(&f);
 	struct tmach *t = f.t;
 	struct rmi_out o;
@@ -332,7 +311,7 @@ static void map_unprotected_at_level_2_maps_a_block_and_unmap_returns_top(void *
 static void map_unprotected_accepts_any_output_address_below_2_48(void **state)
 {
 	(void)state;
-	struct fx f;
+	struct acs_fx f;
 	fx_create(&f);
 	struct tmach *t = f.t;
 	/* The OA is the host's business: device memory, unbacked PA, even a
@@ -352,14 +331,14 @@ static void map_unprotected_accepts_any_output_address_below_2_48(void **state)
 static void unmap_unprotected_returns_top_past_non_live_entries(void **state)
 {
 	(void)state;
-	struct fx f;
-	fx_create(&f);
+	struct acs_fx f;
+	uint64_t ns = fx_create(&f);
 	struct tmach *t = f.t;
 	struct rmi_out o;
 	const uint64_t a = IPA_UNPROTECTED, b = IPA_UNPROTECTED + 3 * L3_SIZE;
-	assert_rmi(rmi(t, RMI_RTT_MAP_UNPROTECTED, 4, f.r.rd, a, UINT64_C(3), f.ns | NS_ATTRS),
+	assert_rmi(rmi(t, RMI_RTT_MAP_UNPROTECTED, 4, f.r.rd, a, UINT64_C(3), ns | NS_ATTRS),
 		   RMI_SUCCESS, 0);
-	assert_rmi(rmi(t, RMI_RTT_MAP_UNPROTECTED, 4, f.r.rd, b, UINT64_C(3), f.ns | NS_ATTRS),
+	assert_rmi(rmi(t, RMI_RTT_MAP_UNPROTECTED, 4, f.r.rd, b, UINT64_C(3), ns | NS_ATTRS),
 		   RMI_SUCCESS, 0);
 	assert_rmi(rmi_res(t, &o, RMI_RTT_UNMAP_UNPROTECTED, 3, f.r.rd, a, UINT64_C(3)), RMI_SUCCESS,
 		   0);
@@ -411,7 +390,7 @@ static void map_unprotected_fails_rtt_walk_with_level_index(void **state)
 static void rtt_create_unfolds_assigned_ns_block_and_fold_restores_it(void **state)
 {
 	(void)state;
-	struct fx f;
+	struct acs_fx f;
 	fx_create(&f);
 	struct tmach *t = f.t;
 	struct rmi_out o;
@@ -440,13 +419,13 @@ static void rtt_create_unfolds_assigned_ns_block_and_fold_restores_it(void **sta
 static void rtt_destroy_discards_unprotected_mappings_which_do_not_make_an_rtt_live(void **state)
 {
 	(void)state;
-	struct fx f;
-	fx_create(&f);
+	struct acs_fx f;
+	uint64_t ns = fx_create(&f);
 	struct tmach *t = f.t;
 	struct rmi_out o;
 	for (unsigned i = 0; i < 3; i++)
 		assert_rmi(rmi(t, RMI_RTT_MAP_UNPROTECTED, 4, f.r.rd, IPA_UNPROTECTED + i * 5 * L3_SIZE,
-			       UINT64_C(3), f.ns | NS_ATTRS),
+			       UINT64_C(3), ns | NS_ATTRS),
 			   RMI_SUCCESS, 0);
 	assert_rmi(rmi_res(t, &o, RMI_RTT_DESTROY, 3, f.r.rd, IPA_UNPROTECTED, UINT64_C(3)),
 		   RMI_SUCCESS, 0);
@@ -494,7 +473,7 @@ static void rtt_destroy_discards_unprotected_mappings_which_do_not_make_an_rtt_l
 static void rtt_fold_of_assigned_ns_pages_needs_contiguous_oa_and_same_attributes(void **state)
 {
 	(void)state;
-	struct fx f;
+	struct acs_fx f;
 	fx_create(&f);
 	struct tmach *t = f.t;
 	struct rmi_out o;
@@ -554,11 +533,7 @@ static void map_unprotected_at_the_starting_level_2(void **state)
 
 	assert_rmi(rmi(t, RMI_RTT_MAP_UNPROTECTED, 4, r.rd, ipa + L2_SIZE, UINT64_C(2), desc),
 		   RMI_SUCCESS, 0);
-	assert_rmi(rmi(t, RMI_REALM_DESTROY, 1, r.rd), RMI_SUCCESS, 0);
-	assert_rmi(rmi(t, RMI_GRANULE_UNDELEGATE, 1, r.rd), RMI_SUCCESS, 0);
-	for (unsigned i = 0; i < r.rtt_num_start; i++)
-		assert_rmi(rmi(t, RMI_GRANULE_UNDELEGATE, 1, r.rtt_base + i * GRANULE_SIZE),
-			   RMI_SUCCESS, 0);
+	tm_realm_teardown(t, &r); /* REALM_DESTROY, undelegate the RD and start RTTs */
 	tm_check_all_undelegated(t);
 	acs_machine_destroy(t);
 }

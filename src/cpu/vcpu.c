@@ -87,6 +87,7 @@ struct vcpu {
 	pthread_cond_t cond;
 	bool running;
 	bool quit;
+	bool stop_requested; /* a kick, or the slice is over */
 	uint64_t run_id;
 	struct timespec deadline;
 	bool has_deadline;
@@ -244,19 +245,44 @@ static void on_interrupt(uc_engine *uc, uint32_t intno, void *ctx)
 
 /* ---- preemption ---- */
 
+/* uc_emu_start clears any stop requested before emulation really begins,
+ * so a stop is re-issued until the run is seen to end. */
+#define STOP_RETRY_NS 200000
+
+static void timespec_add_ns(struct timespec *t, long ns)
+{
+	t->tv_nsec += ns;
+	while (t->tv_nsec >= 1000000000) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000;
+	}
+}
+
 static void *watchdog_main(void *arg)
 {
 	struct vcpu *v = arg;
 	pthread_mutex_lock(&v->lock);
 	while (!v->quit) {
-		if (!v->running || !v->has_deadline) {
+		if (!v->running) {
+			pthread_cond_wait(&v->cond, &v->lock);
+			continue;
+		}
+		if (v->stop_requested) {
+			uc_emu_stop(v->uc);
+			struct timespec retry;
+			clock_gettime(CLOCK_REALTIME, &retry);
+			timespec_add_ns(&retry, STOP_RETRY_NS);
+			pthread_cond_timedwait(&v->cond, &v->lock, &retry);
+			continue;
+		}
+		if (!v->has_deadline) {
 			pthread_cond_wait(&v->cond, &v->lock);
 			continue;
 		}
 		uint64_t id = v->run_id;
 		int rc = pthread_cond_timedwait(&v->cond, &v->lock, &v->deadline);
 		if (rc == ETIMEDOUT && v->running && v->run_id == id)
-			uc_emu_stop(v->uc);
+			v->stop_requested = true;
 	}
 	pthread_mutex_unlock(&v->lock);
 	return NULL;
@@ -265,8 +291,11 @@ static void *watchdog_main(void *arg)
 void vcpu_kick(struct vcpu *v)
 {
 	pthread_mutex_lock(&v->lock);
-	if (v->running)
+	if (v->running) {
+		v->stop_requested = true;
 		uc_emu_stop(v->uc);
+		pthread_cond_signal(&v->cond);
+	}
 	pthread_mutex_unlock(&v->lock);
 }
 
@@ -478,16 +507,13 @@ void vcpu_run(struct vcpu *v, uint64_t slice_us, struct vcpu_exit *exit)
 
 	pthread_mutex_lock(&v->lock);
 	v->running = true;
+	v->stop_requested = false;
 	v->run_id++;
 	v->has_deadline = slice_us != 0;
 	if (slice_us) {
 		clock_gettime(CLOCK_REALTIME, &v->deadline);
 		v->deadline.tv_sec += (time_t)(slice_us / 1000000);
-		v->deadline.tv_nsec += (long)(slice_us % 1000000) * 1000;
-		if (v->deadline.tv_nsec >= 1000000000) {
-			v->deadline.tv_sec++;
-			v->deadline.tv_nsec -= 1000000000;
-		}
+		timespec_add_ns(&v->deadline, (long)(slice_us % 1000000) * 1000);
 		pthread_cond_signal(&v->cond);
 	}
 	pthread_mutex_unlock(&v->lock);
@@ -498,6 +524,8 @@ void vcpu_run(struct vcpu *v, uint64_t slice_us, struct vcpu_exit *exit)
 
 	pthread_mutex_lock(&v->lock);
 	v->running = false;
+	v->stop_requested = false;
+	pthread_cond_signal(&v->cond);
 	pthread_mutex_unlock(&v->lock);
 
 	if (e != UC_ERR_OK && !v->exit_set) {

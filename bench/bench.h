@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "abi/rmi.h"
+#include "ccakit/abi/rmi.h"
 #include "ccakit/machine.h"
 
 /* ---- samples and their order statistics (stats.c) ---- */

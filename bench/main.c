@@ -9,7 +9,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "abi/smccc.h"
+#include "ccakit/abi/smccc.h"
 #include "bench.h"
 #include "ccakit/rmi.h"
 

@@ -2,9 +2,9 @@
  * one command list in rmi_commands.h. */
 #include <stdio.h>
 
-#include "abi/rmi.h"
+#include "ccakit/abi/rmi.h"
 #include "abi/rmi_commands.h"
-#include "abi/smccc.h"
+#include "ccakit/abi/smccc.h"
 #include "ccakit/rmi.h"
 
 #define RMI_NAME_ARRAYS(NAME, name, A, R)                                                   \

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "abi/smccc.h"
+#include "ccakit/abi/smccc.h"
 #include "ccakit/rmi.h"
 #include "host/host_internal.h"
 

@@ -21,7 +21,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "abi/rmi.h"
+#include "ccakit/abi/rmi.h"
 #include "ccakit/machine.h"
 
 /* ---- the host (host.c) ---- */

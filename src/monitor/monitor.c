@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "abi/rmm_el3.h"
-#include "abi/rmi.h"
+#include "ccakit/abi/rmm_el3.h"
+#include "ccakit/abi/rmi.h"
 #include "monitor/monitor.h"
 #include "rmm/rmm.h"
 

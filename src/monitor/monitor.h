@@ -2,7 +2,7 @@
 #ifndef CCAKIT_MONITOR_H
 #define CCAKIT_MONITOR_H
 
-#include "abi/smccc.h"
+#include "ccakit/abi/smccc.h"
 #include "platform/platform.h"
 
 enum world {

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "abi/rmi.h"
+#include "ccakit/abi/rmi.h"
 
 /* Physical address map, after QEMU's virt board. */
 #define PLAT_MMIO_BASE UINT64_C(0x08000000)

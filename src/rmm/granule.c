@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "abi/rmm_el3.h"
+#include "ccakit/abi/rmm_el3.h"
 #include "monitor/monitor.h"
 #include "rmm/rmm.h"
 

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "abi/psci.h"
+#include "ccakit/abi/psci.h"
 #include "rmm/rtt.h"
 
 /* PSTATE of a REC at creation and after CPU_ON: EL1h, D, A, I, F masked. */

@@ -19,8 +19,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "abi/rmi.h"
-#include "abi/smccc.h"
+#include "ccakit/abi/rmi.h"
+#include "ccakit/abi/smccc.h"
 #include "platform/platform.h"
 
 struct monitor;

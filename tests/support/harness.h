@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "abi/rmi.h"
+#include "ccakit/abi/rmi.h"
 #include "ccakit/machine.h"
 #include "ccakit/rmi.h"
 

@@ -59,7 +59,7 @@
 
 #include <string.h>
 
-#include "abi/psci.h"
+#include "ccakit/abi/psci.h"
 #include "rmm/rmm.h"
 
 /* REC_CREATE parameters (pc 0x80000, X0-X7 0x100 + i) with fresh aux

@@ -345,7 +345,9 @@ int vcpu_create(const struct vcpu_memory *mem, struct vcpu **out, char *err, siz
 	sysreg_write(v, R_HPFAR_EL2, HPFAR_UNSET);
 	uint64_t pstate = PSTATE_EL1H;
 	uc_reg_write(v->uc, UC_ARM64_REG_PSTATE, &pstate);
-	e = uc_emu_start(v->uc, BOOT_PA, 0, 0, 1);
+	/* Stop with `until`, not `count`: a counted run makes the next
+	 * uncounted one fault in the whole 1 GiB code buffer. */
+	e = uc_emu_start(v->uc, BOOT_PA, BOOT_PA + 4, 0, 0);
 	if (e != UC_ERR_OK) {
 		snprintf(err, errlen, "vCPU: cannot enter Non-secure EL1: %s", uc_strerror(e));
 		goto fail;
@@ -402,9 +404,15 @@ void vcpu_set_stage2(struct vcpu *v, const struct vcpu_stage2 *s2)
 	vcpu_flush_tlb(v);
 }
 
+/* QEMU flushes its TLB when VTTBR_EL2 changes, so a write with another
+ * VMID and the write back invalidate every cached stage-2 translation.
+ * (uc_ctl_flush_tlb is a translation-block flush in 2.0.1: it leaves the
+ * TLB alone and touches the whole 1 GiB code buffer.) */
 void vcpu_flush_tlb(struct vcpu *v)
 {
-	uc_ctl_flush_tlb(v->uc);
+	uint64_t vttbr = sysreg_read(v, R_VTTBR_EL2);
+	sysreg_write(v, R_VTTBR_EL2, vttbr ^ (UINT64_C(1) << 48));
+	sysreg_write(v, R_VTTBR_EL2, vttbr);
 }
 
 /* ---- registers ---- */

@@ -204,6 +204,27 @@ static void load_and_store_through_protected_mapping_reach_dram(void **state)
 	assert_int_equal(at(f, data)[1], 0xbeef);
 }
 
+static void remapped_ipa_is_seen_after_a_tlb_flush(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t a = alloc_page(f), b = alloc_page(f);
+	*at(f, a) = 0xaaaa;
+	*at(f, b) = 0xbbbb;
+	s2_map(f, RAM_IPA + 0x1000, a | PTE_PAGE);
+	const uint32_t code[] = { MOVZ(1, 0x4000, 16), MOVK(1, 0x1000, 0), LDR_X2_X1, SMC0 };
+	struct vcpu_exit e;
+	load_program(f, code, 4);
+	vcpu_run(f->v, 0, &e);
+	assert_int_equal(vcpu_get_x(f->v, 2), 0xaaaa);
+	/* The RMM changes the entry, then invalidates as TLBI would. */
+	s2_map(f, RAM_IPA + 0x1000, b | PTE_PAGE);
+	vcpu_flush_tlb(f->v);
+	vcpu_set_pc(f->v, RAM_IPA);
+	vcpu_run(f->v, 0, &e);
+	assert_int_equal(e.reason, VCPU_EXIT_SMC);
+	assert_int_equal(vcpu_get_x(f->v, 2), 0xbbbb);
+}
+
 static void unprotected_mapping_goes_through_the_ns_check(void **state)
 {
 	struct fixture *f = *state;
@@ -343,6 +364,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(load_and_store_through_protected_mapping_reach_dram,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(remapped_ipa_is_seen_after_a_tlb_flush, setup, teardown),
 		cmocka_unit_test_setup_teardown(unprotected_mapping_goes_through_the_ns_check, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(refused_unprotected_access_exits_with_the_host_pa, setup,

@@ -14,6 +14,12 @@ static bool data_ipa_ok(const struct rd *rd, uint64_t ipa)
 	return pa_is_granule_aligned(ipa) && ipa_in_par(rd, ipa);
 }
 
+static bool data_destroy_args_ok(const struct rd *rd, uint64_t ipa, uint64_t level)
+{
+	(void)level;
+	return data_ipa_ok(rd, ipa);
+}
+
 static uint64_t data_create(struct rmm *rmm, unsigned pe, uint64_t rd_addr, uint64_t data_addr,
 			    uint64_t ipa, uint64_t src_addr, uint64_t flags, bool known)
 {
@@ -95,16 +101,12 @@ RMI_HANDLER(rmi_data_destroy)
 	struct rtt_walk wi;
 	(void)pe;
 
-	/* rd_align, rd_bound, rd_state */
-	struct granule *g_rd = find_lock_granule(rmm, rd_addr, GS_RD);
-	if (!g_rd)
+	struct granule *g_rd;
+	/* rd_align, rd_bound, rd_state; ipa_align, ipa_bound */
+	struct rd *rd = rtt_cmd_lock_rd(rmm, rd_addr, ipa, RTT_LEVEL_MAX, data_destroy_args_ok,
+					&g_rd);
+	if (!rd)
 		return rmi_return(RMI_ERROR_INPUT, 0);
-	struct rd *rd = rd_map(rmm, g_rd);
-	/* ipa_align, ipa_bound */
-	if (!data_ipa_ok(rd, ipa)) {
-		granule_unlock(g_rd);
-		return rmi_return(RMI_ERROR_INPUT, 0);
-	}
 	uint64_t ret;
 	rtt_walk_lock(rmm, rd, ipa, RTT_LEVEL_MAX, &wi);
 	uint64_t *e = rtt_walk_entry(&wi);
@@ -126,7 +128,6 @@ RMI_HANDLER(rmi_data_destroy)
 		ret = rmi_return(RMI_SUCCESS, 0);
 	}
 	res->x[1] = rtt_skip_non_live(&wi, ipa);
-	granule_unlock(wi.g);
-	granule_unlock(g_rd);
+	rtt_cmd_unlock(&wi, g_rd);
 	return ret;
 }

@@ -71,6 +71,27 @@ uint64_t rtt_skip_non_live(const struct rtt_walk *wi, uint64_t ipa)
 	return base + RTT_ENTRIES * size;
 }
 
+struct rd *rtt_cmd_lock_rd(struct rmm *rmm, uint64_t rd_addr, uint64_t ipa, uint64_t level,
+			   rtt_args_ok_fn ok, struct granule **g_rd)
+{
+	struct granule *g = find_lock_granule(rmm, rd_addr, GS_RD);
+	if (!g)
+		return NULL;
+	struct rd *rd = rd_map(rmm, g);
+	if (!ok(rd, ipa, level)) {
+		granule_unlock(g);
+		return NULL;
+	}
+	*g_rd = g;
+	return rd;
+}
+
+void rtt_cmd_unlock(struct rtt_walk *wi, struct granule *g_rd)
+{
+	granule_unlock(wi->g);
+	granule_unlock(g_rd);
+}
+
 /* Checks shared by the commands that name a table by (ipa, level): the RD is
  * locked; level_bound is [start + 1, 3], ipa_align is to the parent level. */
 static bool rtt_level_ipa_ok(const struct rd *rd, uint64_t ipa, uint64_t level)
@@ -78,6 +99,13 @@ static bool rtt_level_ipa_ok(const struct rd *rd, uint64_t ipa, uint64_t level)
 	if ((int64_t)level < rd->rtt_level_start + 1 || level > RTT_LEVEL_MAX)
 		return false;
 	return rtt_level_aligned(ipa, (int)level - 1) && ipa_in_range(rd, ipa);
+}
+
+/* RTT_READ_ENTRY's: level in [start, 3], ipa aligned to that level. */
+static bool read_entry_args_ok(const struct rd *rd, uint64_t ipa, uint64_t level)
+{
+	return (int64_t)level >= rd->rtt_level_start && level <= RTT_LEVEL_MAX &&
+	       rtt_level_aligned(ipa, (int)level) && ipa_in_range(rd, ipa);
 }
 
 RMI_HANDLER(rmi_rtt_create)
@@ -158,16 +186,11 @@ RMI_HANDLER(rmi_rtt_destroy)
 	struct rtt_walk wi;
 	(void)pe;
 
-	/* rd_align, rd_bound, rd_state */
-	struct granule *g_rd = find_lock_granule(rmm, rd_addr, GS_RD);
-	if (!g_rd)
+	struct granule *g_rd;
+	/* rd_align, rd_bound, rd_state; level_bound, ipa_align, ipa_bound */
+	struct rd *rd = rtt_cmd_lock_rd(rmm, rd_addr, ipa, level, rtt_level_ipa_ok, &g_rd);
+	if (!rd)
 		return rmi_return(RMI_ERROR_INPUT, 0);
-	struct rd *rd = rd_map(rmm, g_rd);
-	/* level_bound, ipa_align, ipa_bound */
-	if (!rtt_level_ipa_ok(rd, ipa, level)) {
-		granule_unlock(g_rd);
-		return rmi_return(RMI_ERROR_INPUT, 0);
-	}
 	int parent_level = (int)level - 1;
 	uint64_t ret;
 	rtt_walk_lock(rmm, rd, ipa, parent_level, &wi);
@@ -196,8 +219,7 @@ RMI_HANDLER(rmi_rtt_destroy)
 		}
 		granule_unlock(rtt);
 	}
-	granule_unlock(wi.g);
-	granule_unlock(g_rd);
+	rtt_cmd_unlock(&wi, g_rd);
 	return ret;
 }
 
@@ -247,16 +269,11 @@ RMI_HANDLER(rmi_rtt_fold)
 	struct rtt_walk wi;
 	(void)pe;
 
-	/* rd_align, rd_bound, rd_state */
-	struct granule *g_rd = find_lock_granule(rmm, rd_addr, GS_RD);
-	if (!g_rd)
+	struct granule *g_rd;
+	/* rd_align, rd_bound, rd_state; level_bound, ipa_align, ipa_bound */
+	struct rd *rd = rtt_cmd_lock_rd(rmm, rd_addr, ipa, level, rtt_level_ipa_ok, &g_rd);
+	if (!rd)
 		return rmi_return(RMI_ERROR_INPUT, 0);
-	struct rd *rd = rd_map(rmm, g_rd);
-	/* level_bound, ipa_align, ipa_bound */
-	if (!rtt_level_ipa_ok(rd, ipa, level)) {
-		granule_unlock(g_rd);
-		return rmi_return(RMI_ERROR_INPUT, 0);
-	}
 	int parent_level = (int)level - 1;
 	uint64_t ret;
 	rtt_walk_lock(rmm, rd, ipa, parent_level, &wi);
@@ -285,8 +302,7 @@ RMI_HANDLER(rmi_rtt_fold)
 		}
 		granule_unlock(rtt);
 	}
-	granule_unlock(wi.g);
-	granule_unlock(g_rd);
+	rtt_cmd_unlock(&wi, g_rd);
 	return ret;
 }
 
@@ -296,17 +312,11 @@ RMI_HANDLER(rmi_rtt_read_entry)
 	struct rtt_walk wi;
 	(void)pe;
 
-	/* rd_align, rd_bound, rd_state */
-	struct granule *g_rd = find_lock_granule(rmm, rd_addr, GS_RD);
-	if (!g_rd)
+	struct granule *g_rd;
+	/* rd_align, rd_bound, rd_state; level_bound, ipa_align, ipa_bound */
+	struct rd *rd = rtt_cmd_lock_rd(rmm, rd_addr, ipa, level, read_entry_args_ok, &g_rd);
+	if (!rd)
 		return rmi_return(RMI_ERROR_INPUT, 0);
-	struct rd *rd = rd_map(rmm, g_rd);
-	/* level_bound, ipa_align, ipa_bound */
-	if ((int64_t)level < rd->rtt_level_start || level > RTT_LEVEL_MAX ||
-	    !rtt_level_aligned(ipa, (int)level) || !ipa_in_range(rd, ipa)) {
-		granule_unlock(g_rd);
-		return rmi_return(RMI_ERROR_INPUT, 0);
-	}
 	rtt_walk_lock(rmm, rd, ipa, (int)level, &wi);
 	uint64_t e = *rtt_walk_entry(&wi);
 	res->x[0] = (uint64_t)wi.level;
@@ -337,7 +347,6 @@ RMI_HANDLER(rmi_rtt_read_entry)
 		res->x[3] = RIPAS_EMPTY;
 		break;
 	}
-	granule_unlock(wi.g);
-	granule_unlock(g_rd);
+	rtt_cmd_unlock(&wi, g_rd);
 	return rmi_return(RMI_SUCCESS, 0);
 }

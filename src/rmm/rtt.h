@@ -146,6 +146,18 @@ static inline uint64_t *rtt_walk_entry(const struct rtt_walk *wi)
 void rtt_walk_lock(struct rmm *rmm, const struct rd *rd, uint64_t ipa, int target_level,
 		   struct rtt_walk *wi);
 
+/* A command's check of its (ipa, level) arguments against the realm:
+ * level_bound, ipa_align and ipa_bound. */
+typedef bool (*rtt_args_ok_fn)(const struct rd *rd, uint64_t ipa, uint64_t level);
+
+/* The opening every RTT command shares: rd_align, rd_bound and rd_state
+ * (the RD is locked), then `ok`. Returns the RD with its granule in *g_rd,
+ * or NULL with nothing locked (RMI_ERROR_INPUT). */
+struct rd *rtt_cmd_lock_rd(struct rmm *rmm, uint64_t rd_addr, uint64_t ipa, uint64_t level,
+			   rtt_args_ok_fn ok, struct granule **g_rd);
+/* Ends a command that walked: the table reached, then the RD. */
+void rtt_cmd_unlock(struct rtt_walk *wi, struct granule *g_rd);
+
 /* REALM_CREATE's rtt_num_level check. */
 bool rtt_start_config_ok(uint64_t s2sz, int64_t level_start, uint64_t num_start);
 /* Fills starting-level table number `n` of a new realm. */

@@ -24,15 +24,13 @@ RMI_HANDLER(rmi_rtt_map_unprotected)
 	if ((desc & ~(S2TTE_OA_MASK | S2TTE_NS_HOST_ATTRS)) ||
 	    (desc & S2TTE_MEMATTR_MASK) == S2TTE_MEMATTR_FWB_RESERVED)
 		return rmi_return(RMI_ERROR_INPUT, 0);
-	/* rd_align, rd_bound, rd_state */
-	struct granule *g_rd = find_lock_granule(rmm, rd_addr, GS_RD);
-	if (!g_rd)
+	struct granule *g_rd;
+	/* rd_align, rd_bound, rd_state; level_bound, ipa_align, ipa_bound */
+	struct rd *rd = rtt_cmd_lock_rd(rmm, rd_addr, ipa, level, ns_level_ipa_ok, &g_rd);
+	if (!rd)
 		return rmi_return(RMI_ERROR_INPUT, 0);
-	struct rd *rd = rd_map(rmm, g_rd);
-	/* level_bound, addr_align (addr_bound: the OA mask stops at bit 47),
-	 * ipa_align, ipa_bound */
-	if (!ns_level_ipa_ok(rd, ipa, level) ||
-	    !rtt_level_aligned(desc & S2TTE_OA_MASK, (int)level)) {
+	/* addr_align (addr_bound: the OA mask stops at bit 47) */
+	if (!rtt_level_aligned(desc & S2TTE_OA_MASK, (int)level)) {
 		granule_unlock(g_rd);
 		return rmi_return(RMI_ERROR_INPUT, 0);
 	}
@@ -50,8 +48,7 @@ RMI_HANDLER(rmi_rtt_map_unprotected)
 		*e = s2tte_assigned_ns(desc, (int)level);
 		ret = rmi_return(RMI_SUCCESS, 0);
 	}
-	granule_unlock(wi.g);
-	granule_unlock(g_rd);
+	rtt_cmd_unlock(&wi, g_rd);
 	return ret;
 }
 
@@ -61,16 +58,11 @@ RMI_HANDLER(rmi_rtt_unmap_unprotected)
 	struct rtt_walk wi;
 	(void)pe;
 
-	/* rd_align, rd_bound, rd_state */
-	struct granule *g_rd = find_lock_granule(rmm, rd_addr, GS_RD);
-	if (!g_rd)
+	struct granule *g_rd;
+	/* rd_align, rd_bound, rd_state; level_bound, ipa_align, ipa_bound */
+	struct rd *rd = rtt_cmd_lock_rd(rmm, rd_addr, ipa, level, ns_level_ipa_ok, &g_rd);
+	if (!rd)
 		return rmi_return(RMI_ERROR_INPUT, 0);
-	struct rd *rd = rd_map(rmm, g_rd);
-	/* level_bound, ipa_align, ipa_bound */
-	if (!ns_level_ipa_ok(rd, ipa, level)) {
-		granule_unlock(g_rd);
-		return rmi_return(RMI_ERROR_INPUT, 0);
-	}
 	uint64_t ret;
 	rtt_walk_lock(rmm, rd, ipa, (int)level, &wi);
 	uint64_t *e = rtt_walk_entry(&wi);
@@ -83,7 +75,6 @@ RMI_HANDLER(rmi_rtt_unmap_unprotected)
 		ret = rmi_return(RMI_SUCCESS, 0);
 	}
 	res->x[0] = rtt_skip_non_live(&wi, ipa);
-	granule_unlock(wi.g);
-	granule_unlock(g_rd);
+	rtt_cmd_unlock(&wi, g_rd);
 	return ret;
 }

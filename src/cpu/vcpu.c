@@ -29,6 +29,7 @@
 #define HCR_EL2_VM (UINT64_C(1) << 0)
 #define HCR_EL2_FMO (UINT64_C(1) << 3)
 #define HCR_EL2_IMO (UINT64_C(1) << 4)
+#define HCR_EL2_VI (UINT64_C(1) << 7)
 #define HCR_EL2_TWI (UINT64_C(1) << 13)
 #define HCR_EL2_RW (UINT64_C(1) << 31)
 #define PSTATE_EL1H UINT64_C(0x3c5)
@@ -45,6 +46,25 @@ struct sysreg {
 #define R_VTTBR_EL2 SYSREG(3, 4, 2, 1, 0)
 #define R_HPFAR_EL2 SYSREG(3, 4, 6, 0, 4)
 #define R_VMPIDR_EL2 SYSREG(3, 4, 0, 0, 5)
+#define R_ESR_EL1 SYSREG(3, 0, 5, 2, 0)
+#define R_FAR_EL1 SYSREG(3, 0, 6, 0, 0)
+#define R_SPSR_EL1 SYSREG(3, 0, 4, 0, 0)
+#define R_VBAR_EL1 SYSREG(3, 0, 12, 0, 0)
+
+/* PSTATE fields. */
+#define PSTATE_SP (UINT64_C(1) << 0)
+#define PSTATE_EL_SHIFT 2
+#define PSTATE_I (UINT64_C(1) << 7)
+#define PSTATE_DAIF (UINT64_C(0xf) << 6)
+/* Vector offsets from VBAR_EL1 for a synchronous exception. */
+#define VECTOR_CURRENT_SP0 0x000
+#define VECTOR_CURRENT_SPX 0x200
+#define VECTOR_LOWER_A64 0x400
+#define VECTOR_LOWER_IRQ 0x480
+/* A VBAR_EL1 no translation regime can map: bits [55:48] set make the
+ * address non-canonical for TTBR0 and TTBR1, and beyond any IPA with the
+ * MMU off, so the first fetch at the vector faults. */
+#define UNMAPPABLE_VBAR UINT64_C(0x00f0000000000000)
 
 /* The EL1/EL0 system registers a REC carries, in struct vcpu_regs order. */
 static const struct {
@@ -502,6 +522,83 @@ void vcpu_set_smc_handler(struct vcpu *v, vcpu_smc_fn fn, void *ctx)
 {
 	v->smc_fn = fn;
 	v->smc_ctx = ctx;
+}
+
+/* ---- exception injection ---- */
+
+static uint64_t read_pstate(struct vcpu *v)
+{
+	uint32_t pstate = 0;
+	uc_reg_read(v->uc, UC_ARM64_REG_PSTATE, &pstate);
+	return pstate;
+}
+
+static void write_pstate(struct vcpu *v, uint64_t pstate)
+{
+	uint32_t p = (uint32_t)pstate;
+	uc_reg_write(v->uc, UC_ARM64_REG_PSTATE, &p);
+}
+
+/* Moves the engine from EL0 to EL1 the only way QEMU's cached mode follows:
+ * a virtual IRQ taken natively. VBAR_EL1 points where nothing can be fetched
+ * so the run stops at the vector, before any guest code, having rebuilt the
+ * cached mode for EL1h. Leaves ELR/SPSR/VBAR for the caller to set. */
+static bool enter_el1_natively(struct vcpu *v, uint64_t vbar)
+{
+	uint64_t hcr = sysreg_read(v, R_HCR_EL2);
+	struct vcpu_exit e;
+
+	sysreg_write(v, R_VBAR_EL1, UNMAPPABLE_VBAR);
+	write_pstate(v, read_pstate(v) & ~PSTATE_I);
+	sysreg_write(v, R_HCR_EL2, hcr | HCR_EL2_VI);
+	vcpu_run(v, 0, &e);
+	sysreg_write(v, R_HCR_EL2, hcr);
+	sysreg_write(v, R_VBAR_EL1, vbar);
+	/* The fetch at the vector fails at stage 1 with the MMU on, at stage 2
+	 * with it off (the address is beyond the IPA space); either way the
+	 * engine stopped at EL1 on the lower-EL IRQ vector. */
+	uint64_t pstate = read_pstate(v);
+	return (e.reason == VCPU_EXIT_INSN_ABORT ||
+		(e.reason == VCPU_EXIT_EXCEPTION && e.intno == VCPU_EXCP_PREFETCH_ABORT)) &&
+	       ((pstate >> PSTATE_EL_SHIFT) & 3) == 1 &&
+	       vcpu_get_pc(v) == UNMAPPABLE_VBAR + VECTOR_LOWER_IRQ;
+}
+
+bool vcpu_inject_sync(struct vcpu *v, uint64_t esr, uint64_t far)
+{
+	uint64_t pstate = read_pstate(v);
+	uint64_t pc = vcpu_get_pc(v);
+	uint64_t vbar = sysreg_read(v, R_VBAR_EL1);
+	unsigned el = (unsigned)(pstate >> PSTATE_EL_SHIFT) & 3;
+	uint64_t offset;
+
+	if (el == 0) {
+		if (!enter_el1_natively(v, vbar)) {
+			/* Put back what the attempt changed. */
+			write_pstate(v, pstate);
+			vcpu_set_pc(v, pc);
+			return false;
+		}
+		offset = VECTOR_LOWER_A64;
+	} else {
+		offset = (pstate & PSTATE_SP) ? VECTOR_CURRENT_SPX : VECTOR_CURRENT_SP0;
+		if (!(pstate & PSTATE_SP)) {
+			/* EL1t to EL1h: X31 becomes SP_EL1, SP_EL0 keeps its value. */
+			uint64_t sp = 0, sp_el1 = 0;
+			uc_reg_read(v->uc, UC_ARM64_REG_SP, &sp);
+			uc_reg_read(v->uc, UC_ARM64_REG_SP_EL1, &sp_el1);
+			uc_reg_write(v->uc, UC_ARM64_REG_SP_EL0, &sp);
+			uc_reg_write(v->uc, UC_ARM64_REG_SP, &sp_el1);
+		}
+		write_pstate(v, (pstate & ~(UINT64_C(0xf))) | PSTATE_DAIF | UINT64_C(1) << 2 |
+					PSTATE_SP);
+	}
+	uc_reg_write(v->uc, UC_ARM64_REG_ELR_EL1, &pc);
+	sysreg_write(v, R_SPSR_EL1, pstate);
+	sysreg_write(v, R_ESR_EL1, esr);
+	sysreg_write(v, R_FAR_EL1, far);
+	vcpu_set_pc(v, vbar + offset);
+	return true;
 }
 
 /* ---- running ---- */

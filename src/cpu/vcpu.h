@@ -136,6 +136,14 @@ void vcpu_set_pc(struct vcpu *v, uint64_t pc);
 typedef bool (*vcpu_smc_fn)(void *ctx, struct vcpu *v);
 void vcpu_set_smc_handler(struct vcpu *v, vcpu_smc_fn fn, void *ctx);
 
+/* Takes a synchronous exception to the guest's EL1, as the hardware would:
+ * ESR_EL1 = esr, FAR_EL1 = far, ELR_EL1 = the PC, SPSR_EL1 = PSTATE, then
+ * EL1h with D, A, I, F masked at the vector for the current EL (SP_EL0 or
+ * SP_ELx) or for a lower EL. From EL0 the engine is moved to EL1 by a native
+ * virtual-IRQ entry first (see docs/unicorn-notes.md). Returns false, leaving
+ * the state unchanged, if that entry could not be made. */
+bool vcpu_inject_sync(struct vcpu *v, uint64_t esr, uint64_t far);
+
 /* Runs the loaded state until an exit, for at most slice_us microseconds of
  * guest time (0: no limit). */
 void vcpu_run(struct vcpu *v, uint64_t slice_us, struct vcpu_exit *exit);

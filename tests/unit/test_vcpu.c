@@ -28,6 +28,20 @@
 #define B_SELF 0x14000000u
 #define UDF0 0x00000000u
 #define MOV_X1_X0 0xaa0003e1u
+#define MSR_VBAR_EL1_X0 0xd518c000u
+#define MSR_SPSR_EL1_X0 0xd5184000u
+#define MSR_ELR_EL1_X1 0xd5184021u
+#define ERET 0xd69f03e0u
+#define SVC_0x42 0xd4000841u
+#define MRS_X0_ESR_EL1 0xd5385200u
+#define MRS_X1_ELR_EL1 0xd5384021u
+#define MRS_X2_SPSR_EL1 0xd5384002u
+#define MRS_X3_FAR_EL1 0xd5386003u
+#define UDF7 0x00000007u
+#define ESR_EC_SVC64 (UINT64_C(0x15) << 26 | UINT64_C(1) << 25)
+#define ESR_EC_UNKNOWN (UINT64_C(1) << 25)
+#define VBAR_OFFSET 0x800 /* the vector table sits 2 KiB into the program page */
+
 
 struct fixture {
 	uint8_t *dram;
@@ -125,6 +139,21 @@ static void load_program(struct fixture *f, const uint32_t *code, size_t n)
 	vcpu_flush_tlb(f->v);
 	struct vcpu_regs r = { .pc = RAM_IPA, .pstate = 0x3c5, .sctlr_el1 = 0x30d00800 };
 	vcpu_load(f->v, &r);
+}
+
+/* A program page: code at offset 0, the vector table at VBAR_OFFSET whose
+ * synchronous entries (current EL SPx at +0x200, lower EL at +0x400) report
+ * ESR, ELR, SPSR and FAR in X0..X3 through an SMC: the MRSs would themselves
+ * be undefined if the engine were not really at EL1. */
+static void load_program_with_vectors(struct fixture *f, const uint32_t *code, size_t n)
+{
+	static const uint32_t report[] = { MRS_X0_ESR_EL1, MRS_X1_ELR_EL1, MRS_X2_SPSR_EL1,
+					   MRS_X3_FAR_EL1, SMC0, B_SELF };
+	uint32_t page[1024] = { 0 };
+	memcpy(page, code, n * sizeof(uint32_t));
+	memcpy(&page[(VBAR_OFFSET + 0x200) / 4], report, sizeof(report));
+	memcpy(&page[(VBAR_OFFSET + 0x400) / 4], report, sizeof(report));
+	load_program(f, page, 1024);
 }
 
 static void smc_exits_with_pc_past_it_and_x0_set(void **state)
@@ -354,6 +383,51 @@ static void registers_survive_save_and_load(void **state)
 	assert_memory_equal(in.v, out.v, sizeof(in.v));
 }
 
+static void exception_at_el1_is_taken_at_the_current_el_vector(void **state)
+{
+	struct fixture *f = *state;
+	/* x0 = VBAR; msr vbar_el1, x0; udf #7 */
+	const uint32_t code[] = { MOVZ(0, 0x4000, 16), MOVK(0, VBAR_OFFSET, 0), MSR_VBAR_EL1_X0,
+				  UDF7 };
+	struct vcpu_exit e;
+	load_program_with_vectors(f, code, 4);
+	vcpu_run(f->v, 0, &e);
+	assert_int_equal(e.reason, VCPU_EXIT_EXCEPTION);
+	assert_int_equal(e.intno, VCPU_EXCP_UDEF);
+	assert_true(vcpu_inject_sync(f->v, ESR_EC_UNKNOWN, 0x1234));
+	vcpu_run(f->v, 0, &e);
+	assert_int_equal(e.reason, VCPU_EXIT_SMC);
+	assert_int_equal(vcpu_get_x(f->v, 0), ESR_EC_UNKNOWN);
+	assert_int_equal(vcpu_get_x(f->v, 1), RAM_IPA + 12); /* ELR: the UDF */
+	assert_int_equal(vcpu_get_x(f->v, 2) & 0xf, 0x5);    /* SPSR: EL1h */
+	assert_int_equal(vcpu_get_x(f->v, 3), 0x1234);
+	assert_int_equal(vcpu_get_pc(f->v), RAM_IPA + VBAR_OFFSET + 0x200 + 20);
+}
+
+static void exception_at_el0_moves_the_engine_to_el1(void **state)
+{
+	struct fixture *f = *state;
+	/* EL1: VBAR; SPSR_EL1 = EL0t; ELR_EL1 = +0x24; eret (+0x20). EL0 at +0x24:
+	 * svc. */
+	const uint32_t code[] = { MOVZ(0, 0x4000, 16), MOVK(0, VBAR_OFFSET, 0), MSR_VBAR_EL1_X0,
+				  MOVZ(0, 0, 0), MSR_SPSR_EL1_X0, MOVZ(1, 0x4000, 16), MOVK(1, 0x24, 0),
+				  MSR_ELR_EL1_X1, ERET, SVC_0x42, B_SELF };
+	struct vcpu_exit e;
+	load_program_with_vectors(f, code, 11);
+	vcpu_run(f->v, 0, &e);
+	assert_int_equal(e.reason, VCPU_EXIT_EXCEPTION);
+	assert_int_equal(e.intno, VCPU_EXCP_SWI);
+	assert_int_equal(vcpu_get_pc(f->v), RAM_IPA + 0x28); /* past the SVC */
+	assert_true(vcpu_inject_sync(f->v, ESR_EC_SVC64 | 0x42, 0));
+	vcpu_run(f->v, 0, &e);
+	/* The MRSs at the lower-EL vector ran at EL1. */
+	assert_int_equal(e.reason, VCPU_EXIT_SMC);
+	assert_int_equal(vcpu_get_x(f->v, 0), ESR_EC_SVC64 | 0x42);
+	assert_int_equal(vcpu_get_x(f->v, 1), RAM_IPA + 0x28);
+	assert_int_equal(vcpu_get_x(f->v, 2) & 0xf, 0x0); /* SPSR: EL0t */
+	assert_int_equal(vcpu_get_pc(f->v), RAM_IPA + VBAR_OFFSET + 0x400 + 20);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -376,6 +450,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(host_gets_control_back_with_a_kick, setup, teardown),
 		cmocka_unit_test_setup_teardown(registers_survive_save_and_load, setup, teardown),
+		cmocka_unit_test_setup_teardown(exception_at_el1_is_taken_at_the_current_el_vector,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(exception_at_el0_moves_the_engine_to_el1, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests_name("vcpu", tests, NULL, NULL);
 }

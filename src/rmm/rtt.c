@@ -159,7 +159,8 @@ RMI_HANDLER(rmi_rtt_create)
 			case S2TTE_ASSIGNED_NS:
 				/* Not counted: NS mappings leave an RTT non-live
 				 * (spec A5.5.8). */
-				table[i] = s2tte_assigned_ns(parent + i * step, (int)level);
+				table[i] = s2tte_assigned_ns(
+					s2tte_ns_host_desc(parent, parent_level) + i * step, (int)level);
 				break;
 			case S2TTE_TABLE:
 				break;
@@ -254,7 +255,7 @@ static bool rtt_fold_entry(const uint64_t *table, int level, uint64_t *folded)
 		if (kind == S2TTE_ASSIGNED)
 			*folded = s2tte_assigned(pa, parent_level, s2tte_ripas(first));
 		else
-			*folded = s2tte_assigned_ns(first, parent_level);
+			*folded = s2tte_assigned_ns(s2tte_ns_host_desc(first, level), parent_level);
 		return true;
 	}
 	case S2TTE_TABLE:
@@ -338,7 +339,7 @@ RMI_HANDLER(rmi_rtt_read_entry)
 		break;
 	case S2TTE_ASSIGNED_NS:
 		res->x[1] = RMI_ASSIGNED;
-		res->x[2] = e & (S2TTE_NS_HOST_ATTRS | (S2TTE_OA_MASK & ~(rtt_level_size(wi.level) - 1)));
+		res->x[2] = s2tte_ns_host_desc(e, wi.level);
 		res->x[3] = RIPAS_EMPTY;
 		break;
 	case S2TTE_TABLE:

@@ -5,6 +5,7 @@
 #ifndef CCAKIT_RMM_RTT_H
 #define CCAKIT_RMM_RTT_H
 
+#include "cpu/vcpu.h"
 #include "rmm/rmm.h"
 
 #define RTT_ENTRIES 512
@@ -35,6 +36,9 @@
 #define S2TTE_HIPAS_ASSIGNED (UINT64_C(1) << S2TTE_HIPAS_SHIFT)
 #define S2TTE_RIPAS_SHIFT 5
 #define S2TTE_RIPAS_MASK (UINT64_C(3) << S2TTE_RIPAS_SHIFT)
+/* An ASSIGNED_NS entry whose OA lies beyond the vCPU's NS alias window is
+ * kept invalid, with the host's MemAttr moved to software bits [58:56]. */
+#define S2TTE_NS_MEMATTR_SW_SHIFT 56
 /* What a host may set in RMI_RTT_MAP_UNPROTECTED's desc besides the OA. */
 #define S2TTE_NS_HOST_ATTRS (S2TTE_MEMATTR_MASK | S2TTE_S2AP_MASK)
 #define S2TTE_PROTECTED_ATTRS (S2TTE_AF | S2TTE_SH_IS | S2TTE_S2AP_RW | S2TTE_MEMATTR_FWB_NORMAL_WB)
@@ -59,7 +63,7 @@ enum s2tte_kind {
 	S2TTE_UNASSIGNED,    /* protected, RIPAS in the entry */
 	S2TTE_ASSIGNED,      /* protected, OA, RIPAS RAM (valid) or EMPTY/DESTROYED */
 	S2TTE_UNASSIGNED_NS, /* unprotected */
-	S2TTE_ASSIGNED_NS,   /* unprotected, host OA and attributes (valid) */
+	S2TTE_ASSIGNED_NS,   /* unprotected, host OA and attributes (see s2tte_assigned_ns) */
 	S2TTE_TABLE,
 };
 
@@ -83,10 +87,31 @@ static inline uint64_t s2tte_assigned(uint64_t pa, int level, enum rmi_ripas rip
 	return pa | S2TTE_HIPAS_ASSIGNED | (uint64_t)ripas << S2TTE_RIPAS_SHIFT;
 }
 
+/* ASSIGNED_NS from the host's desc (OA, MemAttr, S2AP). The realm reaches
+ * the host's memory through the vCPU's NS alias window, whose accesses pass
+ * the granule protection check, so the valid entry's OA is the alias of the
+ * host's. An OA beyond the window can hold no NS memory: such an entry stays
+ * invalid and an access to it faults. */
 static inline uint64_t s2tte_assigned_ns(uint64_t host_desc, int level)
 {
-	return (host_desc & (S2TTE_OA_MASK | S2TTE_NS_HOST_ATTRS)) | S2TTE_AF | S2TTE_XN_EL1 |
-	       S2TTE_NS | (level == RTT_LEVEL_MAX ? S2TTE_TYPE_TABLE_OR_PAGE : S2TTE_TYPE_BLOCK);
+	uint64_t oa = host_desc & S2TTE_OA_MASK;
+	if (oa < VCPU_NS_ALIAS_SIZE)
+		return (VCPU_NS_ALIAS_BASE + oa) | (host_desc & S2TTE_NS_HOST_ATTRS) | S2TTE_AF |
+		       S2TTE_XN_EL1 | S2TTE_NS |
+		       (level == RTT_LEVEL_MAX ? S2TTE_TYPE_TABLE_OR_PAGE : S2TTE_TYPE_BLOCK);
+	return oa | (host_desc & S2TTE_S2AP_MASK) |
+	       ((host_desc & S2TTE_MEMATTR_MASK) >> 2) << S2TTE_NS_MEMATTR_SW_SHIFT |
+	       S2TTE_HIPAS_ASSIGNED | S2TTE_NS;
+}
+
+/* The host's view of an ASSIGNED_NS entry: its OA and attributes, as
+ * RMI_RTT_MAP_UNPROTECTED received them. */
+static inline uint64_t s2tte_ns_host_desc(uint64_t e, int level)
+{
+	uint64_t oa = e & S2TTE_OA_MASK & ~(rtt_level_size(level) - 1);
+	if (e & S2TTE_VALID)
+		return (oa - VCPU_NS_ALIAS_BASE) | (e & S2TTE_NS_HOST_ATTRS);
+	return oa | (e & S2TTE_S2AP_MASK) | ((e >> S2TTE_NS_MEMATTR_SW_SHIFT) & 7) << 2;
 }
 
 static inline uint64_t s2tte_table(uint64_t rtt_pa)
@@ -101,9 +126,10 @@ static inline enum s2tte_kind s2tte_kind(uint64_t e, int level)
 			return S2TTE_TABLE;
 		return (e & S2TTE_NS) ? S2TTE_ASSIGNED_NS : S2TTE_ASSIGNED;
 	}
+	bool assigned = (e & S2TTE_HIPAS_MASK) == S2TTE_HIPAS_ASSIGNED;
 	if (e & S2TTE_NS)
-		return S2TTE_UNASSIGNED_NS;
-	return (e & S2TTE_HIPAS_MASK) == S2TTE_HIPAS_ASSIGNED ? S2TTE_ASSIGNED : S2TTE_UNASSIGNED;
+		return assigned ? S2TTE_ASSIGNED_NS : S2TTE_UNASSIGNED_NS;
+	return assigned ? S2TTE_ASSIGNED : S2TTE_UNASSIGNED;
 }
 
 static inline enum rmi_ripas s2tte_ripas(uint64_t e)

@@ -270,7 +270,7 @@ static void walk_rtt(struct inv *v, uint64_t rd_pa, const struct rd *rd, uint64_
 				bad = "ASSIGNED_NS outside the unprotected half";
 			else if (level < RTT_MIN_BLOCK_LEVEL)
 				bad = "ASSIGNED_NS above the lowest block level";
-			else if (e != s2tte_assigned_ns(e, level))
+			else if (e != s2tte_assigned_ns(s2tte_ns_host_desc(e, level), level))
 				bad = "malformed ASSIGNED_NS";
 			break;
 		case S2TTE_TABLE: {

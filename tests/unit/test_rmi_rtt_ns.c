@@ -26,6 +26,8 @@
 #include "invariants.h"
 #include "whitebox.h"
 
+#include "cpu/vcpu.h" /* VCPU_NS_ALIAS_BASE: where valid NS descriptors point */
+
 #define S2SZ 40
 #define IPA_1G (UINT64_C(1) << 30)
 #define IPA_UNPROTECTED (UINT64_C(1) << (S2SZ - 1))
@@ -269,11 +271,13 @@ static void map_unprotected_at_level_3_reads_back_host_attributes_and_oa(void **
 			assert_rmi(rmi(t, RMI_RTT_MAP_UNPROTECTED, 4, f.r.rd, ipa, UINT64_C(3), desc),
 				   RMI_SUCCESS, 0);
 			assert_rtte(t, f.r.rd, ipa, 3, 3, RMI_ASSIGNED, desc, RIPAS_EMPTY);
-			/* In the RTT: a valid page descriptor with the host's OA,
-			 * MemAttr and S2AP, and the access flag set. */
+			/* In the RTT: a valid page descriptor with the host's
+			 * MemAttr and S2AP, the access flag set, and the host's OA
+			 * seen through the vCPU's NS alias window, where every
+			 * access is granule-protection checked. */
 			uint64_t e = wb_rtte(t, f.r.rtts[2].pa, n);
 			assert_int_equal(e & 3, 3);
-			assert_int_equal(e & UINT64_C(0x0000fffffffff000), oa);
+			assert_int_equal(e & UINT64_C(0x0000fffffffff000), VCPU_NS_ALIAS_BASE + oa);
 			assert_int_equal(e & (MEMATTR(7) | S2AP(3)), MEMATTR(memattr) | S2AP(s2ap));
 			assert_true(e & (UINT64_C(1) << 10));
 		}
@@ -295,8 +299,8 @@ static void map_unprotected_at_level_2_maps_a_block_and_unmap_returns_top(void *
 	assert_rtte(t, f.r.rd, ipa, 2, 2, RMI_ASSIGNED, desc, RIPAS_EMPTY);
 	assert_rtte(t, f.r.rd, ipa + 17 * L3_SIZE, 3, 2, RMI_ASSIGNED, desc, RIPAS_EMPTY);
 	uint64_t e = wb_rtte(t, f.r.rtts[1].pa, 4);
-	assert_int_equal(e & 3, 1); /* a block descriptor */
-	assert_int_equal(e & UINT64_C(0x0000ffffffe00000), ns_block_oa(t));
+	assert_int_equal(e & 3, 1); /* a block descriptor, through the NS alias window */
+	assert_int_equal(e & UINT64_C(0x0000ffffffe00000), VCPU_NS_ALIAS_BASE + ns_block_oa(t));
 
 	/* Unmapping it at level 3 finds no level-3 RTT. */
 	assert_rmi(rmi(t, RMI_RTT_UNMAP_UNPROTECTED, 3, f.r.rd, ipa, UINT64_C(3)), RMI_ERROR_RTT, 2);
@@ -305,6 +309,25 @@ static void map_unprotected_at_level_2_maps_a_block_and_unmap_returns_top(void *
 	assert_int_equal(o.x[0], IPA_UNPROTECTED + IPA_1G); /* nothing live after it */
 	assert_rtte(t, f.r.rd, ipa, 3, 2, RMI_UNASSIGNED, 0, RIPAS_EMPTY);
 	tm_check_invariants(t);
+	acs_machine_destroy(t);
+}
+
+/* An OA beyond the NS alias window cannot hold NS memory: the entry is kept
+ * invalid (a realm access faults) while the host still reads back its own
+ * desc. */
+static void map_unprotected_beyond_the_alias_window_is_kept_invalid(void **state)
+{
+	(void)state;
+	struct acs_fx f;
+	fx_create(&f);
+	struct tmach *t = f.t;
+	uint64_t ipa = IPA_UNPROTECTED + 3 * L3_SIZE;
+	uint64_t desc = (VCPU_NS_ALIAS_SIZE + 0x5000) | MEMATTR(5) | S2AP(2);
+	assert_rmi(rmi(t, RMI_RTT_MAP_UNPROTECTED, 4, f.r.rd, ipa, UINT64_C(3), desc), RMI_SUCCESS,
+		   0);
+	assert_rtte(t, f.r.rd, ipa, 3, 3, RMI_ASSIGNED, desc, RIPAS_EMPTY);
+	assert_int_equal(wb_rtte(t, f.r.rtts[2].pa, 3) & 1, 0);
+	assert_rmi(rmi(t, RMI_RTT_UNMAP_UNPROTECTED, 3, f.r.rd, ipa, UINT64_C(3)), RMI_SUCCESS, 0);
 	acs_machine_destroy(t);
 }
 
@@ -523,9 +546,10 @@ static void map_unprotected_at_the_starting_level_2(void **state)
 	const uint64_t ipa = UINT64_C(1) << 31, desc = t->map.dram.base | NS_ATTRS;
 	assert_rmi(rmi(t, RMI_RTT_MAP_UNPROTECTED, 4, r.rd, ipa, UINT64_C(2), desc), RMI_SUCCESS, 0);
 	assert_rtte(t, r.rd, ipa, 3, 2, RMI_ASSIGNED, desc, RIPAS_EMPTY);
-	/* It is in entry 0 of the third concatenated start table. */
+	/* It is in entry 0 of the third concatenated start table (a block, its
+	 * OA in the NS alias window). */
 	assert_int_equal(wb_rtte(t, r.rtt_base + 2 * GRANULE_SIZE, 0) & UINT64_C(0x0000ffffffe00003),
-			 t->map.dram.base | 1);
+			 (VCPU_NS_ALIAS_BASE + t->map.dram.base) | 1);
 	assert_rmi(rmi_res(t, &o, RMI_RTT_UNMAP_UNPROTECTED, 3, r.rd, ipa, UINT64_C(2)), RMI_SUCCESS,
 		   0);
 	assert_int_equal(o.x[0], ipa + 512 * L2_SIZE);
@@ -548,6 +572,7 @@ int main(void)
 		cmocka_unit_test(map_unprotected_at_level_3_reads_back_host_attributes_and_oa),
 		cmocka_unit_test(map_unprotected_at_level_2_maps_a_block_and_unmap_returns_top),
 		cmocka_unit_test(map_unprotected_accepts_any_output_address_below_2_48),
+		cmocka_unit_test(map_unprotected_beyond_the_alias_window_is_kept_invalid),
 		cmocka_unit_test(unmap_unprotected_returns_top_past_non_live_entries),
 		cmocka_unit_test(map_unprotected_fails_rtt_walk_with_level_index),
 		cmocka_unit_test(rtt_create_unfolds_assigned_ns_block_and_fold_restores_it),

@@ -4,7 +4,7 @@
  * out NS granules, delegates them, and builds and tears down realms with RMI
  * calls, exactly as a hypervisor on CCA hardware would. It sees the machine
  * only through the public API (include/ccakit/) and the ABI definitions
- * (src/abi/); nothing here reaches into the monitor or the RMM.
+ * (include/ccakit/abi/); nothing here reaches into the monitor or the RMM.
  *
  * Return values: every function that can fail returns
  *    0   on success;

@@ -40,14 +40,21 @@ static struct vmm_options options(void)
 	return o;
 }
 
+/* The plan of image() under options(), which must succeed. */
+static void plan_default(struct vmm_plan *p)
+{
+	struct vmm_options o = options();
+	struct vmm_elf_image img = image();
+	char err[256];
+	if (vmm_plan_build(&o, &img, dtb, sizeof(dtb), p, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+}
+
 static void image_pages_become_merged_measured_runs_then_the_device_tree(void **state)
 {
 	(void)state;
-	struct vmm_options o = options();
-	struct vmm_elf_image img = image();
 	struct vmm_plan p;
-	char err[256];
-	assert_int_equal(vmm_plan_build(&o, &img, dtb, sizeof(dtb), &p, err, sizeof(err)), 0);
+	plan_default(&p);
 	const struct host_realm_layout *l = &p.layout;
 	/* text and data share a page: one run of two pages; the bss-only
 	 * segment has no run; the device tree follows the image's last byte. */
@@ -93,11 +100,9 @@ static void ram_too_small_for_the_device_tree_is_refused_with_the_size_needed(vo
 static void host_builds_the_plan_in_the_reference_order(void **state)
 {
 	(void)state;
-	struct vmm_options o = options();
-	struct vmm_elf_image img = image();
 	struct vmm_plan p;
 	char err[256];
-	assert_int_equal(vmm_plan_build(&o, &img, dtb, sizeof(dtb), &p, err, sizeof(err)), 0);
+	plan_default(&p);
 
 	struct host_config hc = { .machine = { .dram_size = 32 * MIB, .pe_count = 1 } };
 	struct host *h;

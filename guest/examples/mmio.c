@@ -1,4 +1,4 @@
-/* mmio: reads and writes the ccakit test device (guest/protocol.h,
+/* mmio: reads and writes the ccakit test device (ccakit/guest.h,
  * GUEST_TESTDEV_BASE = 0x0910_1000) through its unprotected alias in a realm
  * or its address in a normal VM: loads of 8, 16, 32 and 64 bits, sign- and
  * zero-extending, and stores of 32 and 64 bits (one from the zero register).

@@ -4,7 +4,7 @@
 #include "guest/console.h"
 #include "guest/cpu.h"
 #include "guest/exception.h"
-#include "guest/protocol.h"
+#include "ccakit/guest.h"
 #include "guest/sdk.h"
 
 static exception_handler handler;

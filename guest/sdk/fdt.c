@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "guest/cpu.h"
-#include "guest/protocol.h"
+#include "ccakit/guest.h"
 #include "guest/string.h"
 
 #define FDT_MAGIC 0xd00dfeedu

@@ -1,5 +1,5 @@
 /* From the entry code to main and back: the SDK's start-up, the exit
- * conventions of guest/protocol.h, and secondary CPUs. */
+ * conventions of ccakit/guest.h, and secondary CPUs. */
 #include "guest/sdk.h"
 
 /* Called by crt0.S only. */
@@ -39,7 +39,7 @@ void guest_start(const void *fdt)
 
 void guest_exit(int status)
 {
-	/* 32 bits of status, zero-extended (guest/protocol.h). */
+	/* 32 bits of status, zero-extended (ccakit/guest.h). */
 	uint64_t s = (uint32_t)status;
 
 	if (in_realm()) {

@@ -16,7 +16,7 @@ int psci_cpu_off(void); /* returns only if the call failed */
 int psci_cpu_suspend(uint32_t power_state, uint64_t entry_point, uint64_t context_id);
 /* PSCI_AFFINITY_ON, PSCI_AFFINITY_OFF, 2 (ON_PENDING) or an error. */
 int psci_affinity_info(uint64_t target_affinity, uint32_t lowest_affinity_level);
-/* Neither returns on success. status goes in X1 as well (guest/protocol.h):
+/* Neither returns on success. status goes in X1 as well (ccakit/guest.h):
  * PSCI ignores it, a host that looks at the call's registers sees it. */
 void psci_system_off(uint64_t status);
 void psci_system_reset(void);

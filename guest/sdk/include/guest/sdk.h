@@ -15,7 +15,7 @@
 #include "guest/cpu.h"
 #include "guest/exception.h"
 #include "guest/mmio.h"
-#include "guest/protocol.h"
+#include "ccakit/guest.h"
 #include "guest/psci.h"
 #include "guest/realm.h"
 #include "guest/rsi.h"
@@ -25,7 +25,7 @@
 /* The program. fdt = the device tree the VMM gave in x0. */
 int main(const void *fdt);
 
-/* Ends the guest with status (guest/protocol.h): host call or exit register,
+/* Ends the guest with status (ccakit/guest.h): host call or exit register,
  * then PSCI SYSTEM_OFF. May be called from any CPU, also from a handler. */
 __attribute__((noreturn)) void guest_exit(int status);
 

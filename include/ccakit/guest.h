@@ -1,10 +1,10 @@
 /* The contract between a ccakit guest and the VMM/host that runs it: where the
  * image lives, how the guest reports its exit status, the host-call
  * immediates and the test devices the examples use. guest/README.md explains
- * each. Only constants, stdint.h only, so the host side can include it too
- * (add guest/sdk/include to its include path). */
-#ifndef CCAKIT_GUEST_PROTOCOL_H
-#define CCAKIT_GUEST_PROTOCOL_H
+ * each. Only constants and stdint.h, so the guest SDK, ccakit's VMM and
+ * anyone writing their own guest or host share the one definition. */
+#ifndef CCAKIT_GUEST_H
+#define CCAKIT_GUEST_H
 
 #include <stdint.h>
 

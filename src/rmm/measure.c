@@ -1,6 +1,7 @@
 /* Realm measurements: the RIM and its measurement descriptors, section 7 of
  * the spec notes. SHA-256 and SHA-512 through OpenSSL (SHA-NI where the host
  * has it), one reusable digest context per PE so no call allocates. */
+#include <assert.h>
 #include <openssl/evp.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -164,4 +165,18 @@ void measure_ripas(struct rmm *rmm, unsigned pe, struct rd *rd, uint64_t base, u
 	d.u.ripas.base = base;
 	d.u.ripas.top = top;
 	extend_rim(rmm, pe, rd, &d);
+}
+
+void measure_extend_rem(struct rmm *rmm, unsigned pe, struct rd *rd, unsigned index,
+			const uint8_t *value, size_t size)
+{
+	/* As TF-RMM: the slot's current digest, then the value's first `size`
+	 * bytes (the spec notes, section 7, item 6). */
+	uint8_t buf[2 * MEASUREMENT_MAX];
+	size_t len = measure_hash_size(rd->hash_algo);
+	assert(index >= 1 && index < MEASUREMENT_SLOTS && size <= MEASUREMENT_MAX);
+	memcpy(buf, rd->measurement[index], len);
+	if (size)
+		memcpy(buf + len, value, size);
+	measure_hash(rmm, pe, rd->hash_algo, buf, len + size, rd->measurement[index]);
 }

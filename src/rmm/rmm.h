@@ -229,6 +229,11 @@ void measure_data(struct rmm *rmm, unsigned pe, struct rd *rd, uint64_t ipa, uin
 		  const void *content);
 void measure_rec(struct rmm *rmm, unsigned pe, struct rd *rd, const struct rmi_rec_params *params);
 void measure_ripas(struct rmm *rmm, unsigned pe, struct rd *rd, uint64_t base, uint64_t top);
+/* RSI_MEASUREMENT_EXTEND's computation: REM[index - 1] = H(REM[0:hash size]
+ * || value[0:size]) for slot index 1..4 and size 0..64 (the caller checks
+ * both: index_bound, size_bound). */
+void measure_extend_rem(struct rmm *rmm, unsigned pe, struct rd *rd, unsigned index,
+			const uint8_t *value, size_t size);
 int measure_pe_init(struct rmm *rmm);
 void measure_pe_fini(struct rmm *rmm);
 

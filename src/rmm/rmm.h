@@ -203,6 +203,11 @@ struct rec {
 		uint64_t emulatable_abort; /* emulatable data abort at an unprotected IPA */
 		uint64_t unprotected_abort; /* any data abort at an unprotected IPA */
 	} last_exit;
+	/* An RSI_HOST_CALL the host has not answered yet: its RsiHostCall. */
+	struct {
+		uint64_t pending;
+		uint64_t ipa;
+	} host_call;
 	/* An RSI_IPA_STATE_SET request being served by RTT_SET_RIPAS. */
 	struct {
 		uint64_t addr;
@@ -236,6 +241,32 @@ void measure_extend_rem(struct rmm *rmm, unsigned pe, struct rd *rd, unsigned in
 			const uint8_t *value, size_t size);
 int measure_pe_init(struct rmm *rmm);
 void measure_pe_fini(struct rmm *rmm);
+
+/* ---- RSI (rsi.c) ---- */
+
+/* What an RSI call needs next. */
+enum rsi_action {
+	RSI_ACTION_DONE,           /* answered in place: X0.. hold the results */
+	RSI_ACTION_HOST_CALL,      /* exit RMI_EXIT_HOST_CALL with imm and gprs */
+	RSI_ACTION_RIPAS_CHANGE,   /* exit RMI_EXIT_RIPAS_CHANGE (rec->ripas holds it) */
+	RSI_ACTION_BUFFER_ABORT,   /* the buffer's IPA is not mapped yet: exit as an
+				      emulated stage-2 data abort at ipa, level; the
+				      SMC is executed again after the host maps it */
+};
+
+struct rsi_outcome {
+	enum rsi_action action;
+	uint64_t ipa;   /* BUFFER_ABORT */
+	int level;      /* BUFFER_ABORT: where the walk stopped */
+	uint16_t imm;   /* HOST_CALL */
+	uint64_t gprs[RMI_REC_RUN_GPRS]; /* HOST_CALL */
+};
+
+/* Handles the RSI call in x[0..17] (X0 = FID) made by `rec` of realm `rd`
+ * (the REC is running; its realm cannot go away). Results are written back
+ * into x. An RSI FID nobody implements gets SMC_UNKNOWN. */
+void rsi_handle(struct rmm *rmm, unsigned pe, struct rec *rec, struct rd *rd, uint64_t *x,
+		struct rsi_outcome *out);
 
 /* ---- RMI handlers: one per command, in the file of its object family ---- */
 

@@ -39,11 +39,28 @@ static enum realm_ipa_state realm_ipa_lookup(struct rmm *rmm, const struct rd *r
 	return st;
 }
 
-static void buffer_abort(struct rsi_outcome *out, uint64_t ipa, int level)
+/* The realm buffer at ipa that an RSI call reads or writes: true with *pa
+ * when it is mapped; false otherwise, with *status to return: ERROR_INPUT
+ * for RIPAS EMPTY, or SUCCESS with a BUFFER_ABORT outcome when the host has
+ * not mapped it yet. */
+static bool realm_buffer(struct rmm *rmm, const struct rd *rd, uint64_t ipa,
+			 struct rsi_outcome *out, uint64_t *pa, uint64_t *status)
 {
+	int level;
+	switch (realm_ipa_lookup(rmm, rd, ipa, pa, &level)) {
+	case REALM_IPA_MAPPED:
+		return true;
+	case REALM_IPA_EMPTY:
+		*status = RSI_ERROR_INPUT;
+		return false;
+	case REALM_IPA_UNMAPPED:
+		break;
+	}
 	out->action = RSI_ACTION_BUFFER_ABORT;
 	out->ipa = ipa;
 	out->level = level;
+	*status = RSI_SUCCESS;
+	return false;
 }
 
 /* Results in X1..: 64 bytes as eight little-endian words. */
@@ -79,20 +96,12 @@ static uint64_t rsi_measurement_extend(struct rmm *rmm, unsigned pe, struct rd *
 static uint64_t rsi_realm_config(struct rmm *rmm, struct rd *rd, uint64_t *x,
 				 struct rsi_outcome *out)
 {
-	uint64_t ipa = x[1], pa;
-	int level;
+	uint64_t ipa = x[1], pa, status;
 	/* addr_align, addr_bound */
 	if ((ipa & GRANULE_MASK) || !ipa_in_par(rd, ipa))
 		return RSI_ERROR_INPUT;
-	switch (realm_ipa_lookup(rmm, rd, ipa, &pa, &level)) {
-	case REALM_IPA_EMPTY:
-		return RSI_ERROR_INPUT;
-	case REALM_IPA_UNMAPPED:
-		buffer_abort(out, ipa, level);
-		return RSI_SUCCESS;
-	case REALM_IPA_MAPPED:
-		break;
-	}
+	if (!realm_buffer(rmm, rd, ipa, out, &pa, &status))
+		return status;
 	struct rsi_realm_config *cfg = plat_sys_ptr(rmm->plat, pa);
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->ipa_width = rd->s2sz;
@@ -159,20 +168,12 @@ static uint64_t rsi_ipa_state_set(struct rd *rd, struct rec *rec, uint64_t *x,
 static uint64_t rsi_host_call(struct rmm *rmm, struct rd *rd, struct rec *rec, uint64_t *x,
 			      struct rsi_outcome *out)
 {
-	uint64_t ipa = x[1], pa;
-	int level;
+	uint64_t ipa = x[1], pa, status;
 	/* addr_align (256 bytes, so it never crosses a granule), addr_bound */
 	if ((ipa & (RSI_HOST_CALL_ALIGN - 1)) || !ipa_in_par(rd, ipa))
 		return RSI_ERROR_INPUT;
-	switch (realm_ipa_lookup(rmm, rd, ipa, &pa, &level)) {
-	case REALM_IPA_EMPTY:
-		return RSI_ERROR_INPUT;
-	case REALM_IPA_UNMAPPED:
-		buffer_abort(out, ipa, level);
-		return RSI_SUCCESS;
-	case REALM_IPA_MAPPED:
-		break;
-	}
+	if (!realm_buffer(rmm, rd, ipa, out, &pa, &status))
+		return status;
 	const struct rsi_host_call *hc = plat_sys_ptr(rmm->plat, pa);
 	out->action = RSI_ACTION_HOST_CALL;
 	out->imm = hc->imm;

@@ -268,6 +268,22 @@ struct rsi_outcome {
 void rsi_handle(struct rmm *rmm, unsigned pe, struct rec *rec, struct rd *rd, uint64_t *x,
 		struct rsi_outcome *out);
 
+/* ---- PSCI for realms (psci.c) ---- */
+
+/* A realm's PSCI call: answered in place, or forwarded to the host as an
+ * RMI_EXIT_PSCI with the call in gprs (the realm's X0 is then set by the
+ * RMM, or by RMI_PSCI_COMPLETE for CPU_ON and AFFINITY_INFO). */
+struct psci_outcome {
+	bool exit;
+	uint64_t gprs[2]; /* FID, and the target MPIDR where there is one */
+};
+
+/* Whether fid is a PSCI function ID (the SMCCC standard service range). */
+bool psci_is_call(uint64_t fid);
+/* Handles the PSCI call in x[0..3] made by `rec` (index rec->index) of realm
+ * `rd`; results in x[0]. */
+void psci_handle(struct rec *rec, struct rd *rd, uint64_t *x, struct psci_outcome *out);
+
 /* ---- RMI handlers: one per command, in the file of its object family ---- */
 
 struct rmi_result {

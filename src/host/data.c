@@ -40,10 +40,7 @@ static int data_one(struct host *h, struct host_realm *r, uint64_t ipa, bool kno
 	else
 		rc = host_rmi(h, NULL, RMI_DATA_CREATE_UNKNOWN, 3, r->rd, pa, ipa);
 	if (rc) {
-		struct host_saved_error e;
-		host_error_save(h, &e);
-		host_undelegate(h, pa);
-		host_error_restore(h, &e);
+		host_undelegate_keep_error(h, pa);
 		return rc;
 	}
 	data_note(r, ipa);

@@ -131,10 +131,7 @@ int host_delegate(struct host *h, uint64_t *pa)
 		return rc;
 	rc = host_rmi(h, NULL, RMI_GRANULE_DELEGATE, 1, g);
 	if (rc) {
-		struct host_saved_error e;
-		host_error_save(h, &e);
-		host_granule_free(h, g);
-		host_error_restore(h, &e);
+		host_granule_free_keep_error(h, g);
 		return rc;
 	}
 	*pa = g;
@@ -148,4 +145,20 @@ int host_undelegate(struct host *h, uint64_t pa)
 				 (unsigned long long)pa);
 	int rc = host_rmi(h, NULL, RMI_GRANULE_UNDELEGATE, 1, pa);
 	return rc ? rc : host_granule_free(h, pa);
+}
+
+void host_undelegate_keep_error(struct host *h, uint64_t pa)
+{
+	struct host_saved_error e;
+	host_error_save(h, &e);
+	host_undelegate(h, pa);
+	host_error_restore(h, &e);
+}
+
+void host_granule_free_keep_error(struct host *h, uint64_t pa)
+{
+	struct host_saved_error e;
+	host_error_save(h, &e);
+	host_granule_free(h, pa);
+	host_error_restore(h, &e);
 }

@@ -38,6 +38,11 @@ static inline void host_error_restore(struct host *h, const struct host_saved_er
 	memcpy(h->err, s->text, sizeof(s->text));
 }
 
+/* Cleanup on a failure path: give a granule back (undelegated, or freed)
+ * without overwriting the message of the failure being reported. */
+void host_undelegate_keep_error(struct host *h, uint64_t pa);
+void host_granule_free_keep_error(struct host *h, uint64_t pa);
+
 /* Grows *arr (of *cap elements of size elem) to hold at least n. */
 int host_reserve(struct host *h, void **arr, size_t *cap, size_t n, size_t elem);
 

@@ -111,10 +111,7 @@ int host_realm_create(struct host *h, const struct host_realm_config *cfg,
 	p->rtt_num_start = r->rtt_num_start;
 
 	rc = host_rmi(h, NULL, RMI_REALM_CREATE, 2, r->rd, params);
-	struct host_saved_error e;
-	host_error_save(h, &e);
-	host_granule_free(h, params);
-	host_error_restore(h, &e);
+	host_granule_free_keep_error(h, params);
 	if (rc) {
 		realm_create_undo(h, r, delegated);
 		return rc;

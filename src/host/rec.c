@@ -64,10 +64,7 @@ int host_rec_create(struct host *h, struct host_realm *r, uint64_t pc, const uin
 	memcpy(p->aux, rec.aux, rec.num_aux * sizeof(rec.aux[0]));
 
 	rc = host_rmi(h, NULL, RMI_REC_CREATE, 3, r->rd, rec.pa, params);
-	struct host_saved_error e;
-	host_error_save(h, &e);
-	host_granule_free(h, params);
-	host_error_restore(h, &e);
+	host_granule_free_keep_error(h, params);
 	if (rc) {
 		rec_undo(h, &rec, rec.num_aux);
 		return rc;

@@ -53,10 +53,7 @@ int host_rtt_map(struct host *h, struct host_realm *r, uint64_t ipa, int level)
 			return rc;
 		rc = host_rmi(h, NULL, RMI_RTT_CREATE, 4, r->rd, pa, base, (uint64_t)l);
 		if (rc) {
-			struct host_saved_error e;
-			host_error_save(h, &e);
-			host_undelegate(h, pa);
-			host_error_restore(h, &e);
+			host_undelegate_keep_error(h, pa);
 			return rc;
 		}
 		r->rtts[r->nrtts++] = (struct host_rtt){ .pa = pa, .ipa = base, .level = l };

@@ -1,0 +1,124 @@
+/* The host library (the KVM role): a realm built and torn down leaves
+ * nothing behind, and a build that fails half-way, on the host's side or
+ * the RMM's, undoes itself and says why. */
+#include "harness.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "host/host.h"
+
+static struct host *host_on(uint64_t dram)
+{
+	struct host_config hc = { .machine = { .dram_size = dram, .pe_count = 1 } };
+	struct host *h;
+	char err[256];
+	if (host_create(&hc, &h, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	return h;
+}
+
+/* Every DRAM granule outside Secure and Root is NS and the allocator holds
+ * none of them. */
+static void assert_all_given_back(struct host *h)
+{
+	assert_int_equal(h->granules_in_use, 0);
+	for (uint64_t pa = h->map.dram.base; pa < h->map.secure.base; pa += GRANULE_SIZE)
+		if (ccakit_pas_of(host_machine(h), pa) != CCAKIT_PAS_NS)
+			fail_msg("PA 0x%llx is still %s", (unsigned long long)pa,
+				 ccakit_pas_name(ccakit_pas_of(host_machine(h), pa)));
+}
+
+static const uint8_t page[GRANULE_SIZE] = { 1, 2, 3 };
+
+static struct host_realm_layout layout(const struct host_image *images, size_t n)
+{
+	struct host_realm_layout l = {
+		.realm = { .hash_algo = RMI_HASH_SHA_256 },
+		.ram = { .ipa = 0x40000000, .len = 2 * MIB },
+		.images = images,
+		.nimages = n,
+		.nrecs = 2,
+		.pc = 0x40000000,
+	};
+	return l;
+}
+
+static void realms_built_and_destroyed_leave_nothing_behind(void **state)
+{
+	(void)state;
+	struct host *h = host_on(16 * MIB);
+	const struct host_image images[] = { { 0x40000000, page, sizeof(page), true },
+					     { 0x40003000, page, sizeof(page), false } };
+	struct host_realm_layout l = layout(images, 2);
+	for (unsigned i = 0; i < 3; i++) {
+		struct host_realm *r;
+		if (host_realm_build(h, &l, &r) != 0)
+			fail_msg("%s", host_error(h));
+		assert_int_equal(host_realm_activate(h, r), 0);
+		assert_int_equal(host_realm_destroy(h, r), 0);
+		assert_all_given_back(h);
+	}
+	host_destroy(h);
+}
+
+static void running_out_of_granules_half_way_undoes_the_build(void **state)
+{
+	(void)state;
+	struct host *h = host_on(4 * MIB); /* about 990 usable granules */
+	static uint8_t big[600 * GRANULE_SIZE];
+	const struct host_image images[] = { { 0x40000000, big, sizeof(big), true },
+					     { 0x40300000, big, sizeof(big), true } };
+	struct host_realm_layout l = layout(images, 2);
+	l.ram.len = 4 * MIB;
+	struct host_realm *r = NULL;
+	int rc = host_realm_build(h, &l, &r);
+	assert_int_equal(rc, -ENOMEM);
+	assert_null(r);
+	assert_non_null(strstr(host_error(h), "granule"));
+	assert_all_given_back(h);
+	host_destroy(h);
+}
+
+static void an_image_outside_the_protected_range_is_refused_before_any_rmi(void **state)
+{
+	(void)state;
+	struct host *h = host_on(16 * MIB);
+	const struct host_image images[] = { { 0x40000000, page, sizeof(page), true },
+					     { UINT64_C(1) << 39, page, sizeof(page), true } };
+	struct host_realm_layout l = layout(images, 2);
+	struct host_realm *r = NULL;
+	assert_int_equal(host_realm_build(h, &l, &r), -EINVAL);
+	assert_null(r);
+	assert_non_null(strstr(host_error(h), "protected IPA space"));
+	assert_all_given_back(h);
+	host_destroy(h);
+}
+
+static void an_rmm_refusal_undoes_the_build_and_names_the_call(void **state)
+{
+	(void)state;
+	struct host *h = host_on(16 * MIB);
+	const struct host_image images[] = { { 0x40000000, page, sizeof(page), true } };
+	struct host_realm_layout l = layout(images, 1);
+	l.realm.num_bps = 6; /* count - 1: more than the RMM offers (FEATURES) */
+	struct host_realm *r = NULL;
+	int rc = host_realm_build(h, &l, &r);
+	assert_int_equal(host_rmi_status(rc), RMI_ERROR_INPUT);
+	assert_null(r);
+	assert_non_null(strstr(host_error(h), "RMI_REALM_CREATE"));
+	assert_non_null(strstr(host_error(h), "RMI_ERROR_INPUT"));
+	assert_all_given_back(h);
+	host_destroy(h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(realms_built_and_destroyed_leave_nothing_behind),
+		cmocka_unit_test(running_out_of_granules_half_way_undoes_the_build),
+		cmocka_unit_test(an_image_outside_the_protected_range_is_refused_before_any_rmi),
+		cmocka_unit_test(an_rmm_refusal_undoes_the_build_and_names_the_call),
+	};
+	return cmocka_run_group_tests_name("host", tests, NULL, NULL);
+}

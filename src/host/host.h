@@ -198,6 +198,14 @@ int host_data_create_unknown(struct host *h, struct host_realm *r, uint64_t ipa,
  * NULL (rec.c). */
 int host_rec_create(struct host *h, struct host_realm *r, uint64_t pc, const uint64_t gprs[8]);
 
+/* Serves an RMI_EXIT_RIPAS_CHANGE of REC `rec` for [base, top) (ripas.c):
+ * RMI_RTT_SET_RIPAS as far as the RMM goes, creating RTTs where the range
+ * starts or ends inside a block. *done is where it stopped (top when all of
+ * it changed; less when an entry could not, e.g. DESTROYED without the
+ * realm's change_destroyed); the realm learns it at its next entry. */
+int host_ripas_change(struct host *h, struct host_realm *r, uint64_t rec, uint64_t base,
+		      uint64_t top, uint64_t *done);
+
 /* A whole realm, built in the order reference-measurement tools assume. */
 struct host_image {
 	uint64_t ipa;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "host/host.h"
+#include "whitebox.h"
 
 static struct host *host_on(uint64_t dram)
 {
@@ -112,6 +113,73 @@ static void an_rmm_refusal_undoes_the_build_and_names_the_call(void **state)
 	host_destroy(h);
 }
 
+/* The RIPAS of one page, read back. */
+static uint64_t ripas_at(struct host *h, struct host_realm *r, uint64_t ipa)
+{
+	uint64_t res[4];
+	assert_int_equal(host_rmi(h, res, RMI_RTT_READ_ENTRY, 3, r->rd, ipa, UINT64_C(3)), 0);
+	return res[3];
+}
+
+/* A RIPAS change inside a 2 MiB RAM block: the host splits the block and
+ * changes exactly the pages asked for. The realm's request is recorded
+ * white-box here (a running realm makes it in the execution issue). */
+static void ripas_change_splits_blocks_and_changes_just_the_range(void **state)
+{
+	(void)state;
+	struct host *h = host_on(16 * MIB);
+	struct tmach tw = { .m = host_machine(h) };
+	const struct host_image images[] = { { 0x40000000, page, sizeof(page), true } };
+	struct host_realm_layout l = layout(images, 1);
+	struct host_realm *r;
+	uint64_t done;
+	if (host_realm_build(h, &l, &r) != 0)
+		fail_msg("%s", host_error(h));
+	uint64_t rec = r->recs[0].pa;
+	wb_rec_set_ripas_request(&tw, rec, 0x40001000, 0x40003000, RIPAS_EMPTY, false);
+	if (host_ripas_change(h, r, rec, 0x40001000, 0x40003000, &done) != 0)
+		fail_msg("%s", host_error(h));
+	assert_int_equal(done, 0x40003000);
+	assert_int_equal(wb_rec_ripas_addr(&tw, rec), 0x40003000);
+	assert_int_equal(ripas_at(h, r, 0x40000000), RIPAS_RAM);
+	assert_int_equal(ripas_at(h, r, 0x40001000), RIPAS_EMPTY);
+	assert_int_equal(ripas_at(h, r, 0x40002000), RIPAS_EMPTY);
+	assert_int_equal(ripas_at(h, r, 0x40003000), RIPAS_RAM);
+	assert_int_equal(host_realm_destroy(h, r), 0);
+	assert_all_given_back(h);
+	host_destroy(h);
+}
+
+/* A DESTROYED page stops the change unless the realm allowed it. */
+static void ripas_change_stops_at_destroyed_unless_allowed(void **state)
+{
+	(void)state;
+	struct host *h = host_on(16 * MIB);
+	struct tmach tw = { .m = host_machine(h) };
+	const struct host_image images[] = { { 0x40000000, page, sizeof(page), true } };
+	struct host_realm_layout l = layout(images, 1);
+	struct host_realm *r;
+	uint64_t done, res[4];
+	if (host_realm_build(h, &l, &r) != 0)
+		fail_msg("%s", host_error(h));
+	uint64_t rec = r->recs[0].pa;
+	/* Destroying the DATA at 0x40000000 leaves it RIPAS DESTROYED. */
+	assert_int_equal(host_rmi(h, res, RMI_DATA_DESTROY, 2, r->rd, UINT64_C(0x40000000)), 0);
+	assert_int_equal(host_undelegate(h, res[0]), 0);
+	r->ndata--; /* destroyed here, not by the host's teardown, which counts them */
+	assert_int_equal(ripas_at(h, r, 0x40000000), RIPAS_DESTROYED);
+	wb_rec_set_ripas_request(&tw, rec, 0x40000000, 0x40002000, RIPAS_RAM, false);
+	assert_int_equal(host_ripas_change(h, r, rec, 0x40000000, 0x40002000, &done), 0);
+	assert_int_equal(done, 0x40000000); /* no progress: the realm is told */
+	wb_rec_set_ripas_request(&tw, rec, 0x40000000, 0x40002000, RIPAS_RAM, true);
+	assert_int_equal(host_ripas_change(h, r, rec, 0x40000000, 0x40002000, &done), 0);
+	assert_int_equal(done, 0x40002000);
+	assert_int_equal(ripas_at(h, r, 0x40000000), RIPAS_RAM);
+	assert_int_equal(host_realm_destroy(h, r), 0);
+	assert_all_given_back(h);
+	host_destroy(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -119,6 +187,8 @@ int main(void)
 		cmocka_unit_test(running_out_of_granules_half_way_undoes_the_build),
 		cmocka_unit_test(an_image_outside_the_protected_range_is_refused_before_any_rmi),
 		cmocka_unit_test(an_rmm_refusal_undoes_the_build_and_names_the_call),
+		cmocka_unit_test(ripas_change_splits_blocks_and_changes_just_the_range),
+		cmocka_unit_test(ripas_change_stops_at_destroyed_unless_allowed),
 	};
 	return cmocka_run_group_tests_name("host", tests, NULL, NULL);
 }

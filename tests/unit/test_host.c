@@ -121,6 +121,17 @@ static uint64_t ripas_at(struct host *h, struct host_realm *r, uint64_t ipa)
 	return res[3];
 }
 
+/* 2 MiB of RAM (one level-2 block) with one measured page at its start. */
+static struct host_realm *one_page_realm(struct host *h)
+{
+	static const struct host_image images[] = { { 0x40000000, page, sizeof(page), true } };
+	struct host_realm_layout l = layout(images, 1);
+	struct host_realm *r;
+	if (host_realm_build(h, &l, &r) != 0)
+		fail_msg("%s", host_error(h));
+	return r;
+}
+
 /* A RIPAS change inside a 2 MiB RAM block: the host splits the block and
  * changes exactly the pages asked for. The realm's request is recorded
  * white-box here (a running realm makes it in the execution issue). */
@@ -129,13 +140,8 @@ static void ripas_change_splits_blocks_and_changes_just_the_range(void **state)
 	(void)state;
 	struct host *h = host_on(16 * MIB);
 	struct tmach tw = { .m = host_machine(h) };
-	const struct host_image images[] = { { 0x40000000, page, sizeof(page), true } };
-	struct host_realm_layout l = layout(images, 1);
-	struct host_realm *r;
-	uint64_t done;
-	if (host_realm_build(h, &l, &r) != 0)
-		fail_msg("%s", host_error(h));
-	uint64_t rec = r->recs[0].pa;
+	struct host_realm *r = one_page_realm(h);
+	uint64_t rec = r->recs[0].pa, done;
 	wb_rec_set_ripas_request(&tw, rec, 0x40001000, 0x40003000, RIPAS_EMPTY, false);
 	if (host_ripas_change(h, r, rec, 0x40001000, 0x40003000, &done) != 0)
 		fail_msg("%s", host_error(h));
@@ -156,13 +162,8 @@ static void ripas_change_stops_at_destroyed_unless_allowed(void **state)
 	(void)state;
 	struct host *h = host_on(16 * MIB);
 	struct tmach tw = { .m = host_machine(h) };
-	const struct host_image images[] = { { 0x40000000, page, sizeof(page), true } };
-	struct host_realm_layout l = layout(images, 1);
-	struct host_realm *r;
-	uint64_t done, res[4];
-	if (host_realm_build(h, &l, &r) != 0)
-		fail_msg("%s", host_error(h));
-	uint64_t rec = r->recs[0].pa;
+	struct host_realm *r = one_page_realm(h);
+	uint64_t rec = r->recs[0].pa, done, res[4];
 	/* Destroying the DATA at 0x40000000 leaves it RIPAS DESTROYED. */
 	assert_int_equal(host_rmi(h, res, RMI_DATA_DESTROY, 2, r->rd, UINT64_C(0x40000000)), 0);
 	assert_int_equal(host_undelegate(h, res[0]), 0);

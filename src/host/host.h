@@ -206,6 +206,19 @@ int host_rec_create(struct host *h, struct host_realm *r, uint64_t pc, const uin
 int host_ripas_change(struct host *h, struct host_realm *r, uint64_t rec, uint64_t base,
 		      uint64_t top, uint64_t *done);
 
+/* Serves an RMI_EXIT_PSCI of REC `rec` whose exit gprs[0..1] are the
+ * function ID and target MPIDR (psci.c): CPU_ON and AFFINITY_INFO are
+ * completed with RMI_PSCI_COMPLETE for the target REC (this host accepts
+ * every CPU_ON); *event says what the VMM must know of the rest. */
+enum host_psci_event {
+	HOST_PSCI_NONE,
+	HOST_PSCI_CPU_OFF,      /* the REC stopped; the realm goes on */
+	HOST_PSCI_SYSTEM_OFF,   /* the realm is over */
+	HOST_PSCI_SYSTEM_RESET, /* the realm is over and asked to be restarted */
+};
+int host_psci_exit(struct host *h, struct host_realm *r, uint64_t rec, const uint64_t gprs[2],
+		   enum host_psci_event *event);
+
 /* A whole realm, built in the order reference-measurement tools assume. */
 struct host_image {
 	uint64_t ipa;

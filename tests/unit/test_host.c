@@ -6,7 +6,9 @@
 #include <errno.h>
 #include <string.h>
 
+#include "ccakit/abi/psci.h"
 #include "host/host.h"
+#include "rmm/rmm.h"
 #include "whitebox.h"
 
 static struct host *host_on(uint64_t dram)
@@ -121,7 +123,8 @@ static uint64_t ripas_at(struct host *h, struct host_realm *r, uint64_t ipa)
 	return res[3];
 }
 
-/* 2 MiB of RAM (one level-2 block) with one measured page at its start. */
+/* 2 MiB of RAM (one level-2 block) with one measured page at its start,
+ * and two RECs. */
 static struct host_realm *one_page_realm(struct host *h)
 {
 	static const struct host_image images[] = { { 0x40000000, page, sizeof(page), true } };
@@ -181,6 +184,37 @@ static void ripas_change_stops_at_destroyed_unless_allowed(void **state)
 	host_destroy(h);
 }
 
+/* PSCI exits: the realm's CPU_ON reaches the host (made white-box with the
+ * RMM's own handler until realms run), the host completes it for the target
+ * REC, which becomes runnable; SYSTEM_OFF is reported as the realm's end. */
+static void psci_exits_are_completed_for_the_target_rec(void **state)
+{
+	(void)state;
+	struct host *h = host_on(16 * MIB);
+	struct tmach tw = { .m = host_machine(h) };
+	struct host_realm *r = one_page_realm(h); /* two RECs */
+	struct rec *caller = wb_rec(&tw, r->recs[0].pa);
+	struct rd *rd = wb_rd(&tw, r->rd);
+	struct psci_outcome o;
+	enum host_psci_event ev;
+	uint64_t x[4] = { PSCI_CPU_ON, r->recs[1].mpidr, 0x40000000, 7 };
+	psci_handle(caller, rd, x, &o);
+	assert_true(o.exit);
+	assert_int_equal(host_psci_exit(h, r, r->recs[0].pa, o.gprs, &ev), 0);
+	assert_int_equal(ev, HOST_PSCI_NONE);
+	assert_true(wb_rec(&tw, r->recs[1].pa)->runnable);
+	assert_int_equal(caller->gprs[0], PSCI_SUCCESS);
+
+	const uint64_t off[2] = { PSCI_SYSTEM_OFF, 0 }, bad[2] = { PSCI_CPU_ON, 0xff };
+	assert_int_equal(host_psci_exit(h, r, r->recs[0].pa, off, &ev), 0);
+	assert_int_equal(ev, HOST_PSCI_SYSTEM_OFF);
+	assert_int_equal(host_psci_exit(h, r, r->recs[0].pa, bad, &ev), -EPROTO);
+	assert_non_null(strstr(host_error(h), "no REC of this realm"));
+	assert_int_equal(host_realm_destroy(h, r), 0);
+	assert_all_given_back(h);
+	host_destroy(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -190,6 +224,7 @@ int main(void)
 		cmocka_unit_test(an_rmm_refusal_undoes_the_build_and_names_the_call),
 		cmocka_unit_test(ripas_change_splits_blocks_and_changes_just_the_range),
 		cmocka_unit_test(ripas_change_stops_at_destroyed_unless_allowed),
+		cmocka_unit_test(psci_exits_are_completed_for_the_target_rec),
 	};
 	return cmocka_run_group_tests_name("host", tests, NULL, NULL);
 }

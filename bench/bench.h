@@ -72,5 +72,6 @@ void bench_version(struct bench *b);
 void bench_granule_pairs(struct bench *b);
 void bench_realm_cycle(struct bench *b);
 void bench_data_throughput(struct bench *b);
+void bench_vcpu(struct bench *b);
 
 #endif

@@ -181,6 +181,7 @@ int main(int argc, char **argv)
 	bench_granule_pairs(&b);
 	bench_realm_cycle(&b);
 	bench_data_throughput(&b);
+	bench_vcpu(&b);
 
 	printf("\n%u of %u targets met; %.1f s\n", rows_with_target - rows_missed, rows_with_target,
 	       (now_us() - t0) / 1e6);

@@ -100,6 +100,7 @@ struct vcpu {
 	vcpu_smc_fn smc_fn;
 	void *smc_ctx;
 	struct vcpu_exit *exit; /* the run in progress */
+	struct vcpu_exit boot_exit; /* the boot step's, before any caller's run */
 	bool exit_set;
 	/* Preemption: a watchdog ends a run that outlives its slice. */
 	pthread_t watchdog;
@@ -347,8 +348,7 @@ int vcpu_create(const struct vcpu_memory *mem, struct vcpu **out, char *err, siz
 		snprintf(err, errlen, "vCPU: cannot create an AArch64 engine: %s", uc_strerror(e));
 		goto fail;
 	}
-	static struct vcpu_exit boot_exit;
-	v->exit = &boot_exit;
+	v->exit = &v->boot_exit;
 	if (map_memory(v, err, errlen) != 0)
 		goto fail;
 	e = uc_hook_add(v->uc, &v->intr_hook, UC_HOOK_INTR, (void *)on_interrupt, v, 1, 0);

@@ -1,5 +1,6 @@
-/* AArch64 load/store decoding for data-abort syndromes (Arm ARM C4.1.66,
- * "Loads and Stores", and D17 ESR_ELx ISS encoding for data aborts). */
+/* AArch64 instruction decoding for trap syndromes: loads and stores for data
+ * aborts (Arm ARM C4.1.66, "Loads and Stores", and D17 ESR_ELx ISS encoding
+ * for data aborts), and MRS/MSR for trapped system-register accesses. */
 #include "cpu/decode.h"
 
 #define ISS_ISV (UINT32_C(1) << 24)
@@ -188,4 +189,33 @@ bool decode_wfx(uint32_t insn, bool *is_wfe)
 		return true;
 	}
 	return false;
+}
+
+/* MRS: 1101 0101 0011 o0 op1 CRn CRm op2 Rt; MSR (register) has L (bit 21)
+ * clear. op0 is 2 + o0: system registers proper, never the op0 0 and 1
+ * spaces of MSR (immediate), hints and SYS. */
+#define INSN_MRS 0xd5300000u
+#define INSN_MSR_REG 0xd5100000u
+#define INSN_SYSREG_MASK 0xfff00000u
+
+bool decode_sysreg(uint32_t insn, struct sysreg_access *a)
+{
+	uint32_t top = insn & INSN_SYSREG_MASK;
+	if (top != INSN_MRS && top != INSN_MSR_REG)
+		return false;
+	a->read = top == INSN_MRS;
+	a->op0 = 2 + (unsigned)bits(insn, 19, 19);
+	a->op1 = (unsigned)bits(insn, 18, 16);
+	a->crn = (unsigned)bits(insn, 15, 12);
+	a->crm = (unsigned)bits(insn, 11, 8);
+	a->op2 = (unsigned)bits(insn, 7, 5);
+	a->rt = (unsigned)bits(insn, 4, 0);
+	return true;
+}
+
+uint32_t sysreg_iss(const struct sysreg_access *a)
+{
+	return (uint32_t)(a->op0 & 3) << 20 | (uint32_t)(a->op2 & 7) << 17 |
+	       (uint32_t)(a->op1 & 7) << 14 | (uint32_t)(a->crn & 15) << 10 |
+	       (uint32_t)(a->rt & 31) << 5 | (uint32_t)(a->crm & 15) << 1 | (a->read ? 1u : 0u);
 }

@@ -1,6 +1,7 @@
-/* Decoding the AArch64 instruction behind a data abort, to build the ISS the
- * hardware would have reported (unicorn keeps the syndrome to itself: see
- * docs/unicorn-notes.md) and the virtual address it accessed. */
+/* Decoding the AArch64 instruction behind a data abort or a trapped
+ * system-register access, to build the ISS the hardware would have reported
+ * (unicorn keeps the syndrome to itself: see docs/unicorn-notes.md) and the
+ * virtual address a load or store accessed. */
 #ifndef CCAKIT_CPU_DECODE_H
 #define CCAKIT_CPU_DECODE_H
 
@@ -36,5 +37,20 @@ uint32_t ldst_iss(const struct ldst *l, unsigned dfsc);
 
 /* WFI or WFE (for the trapped-instruction exit); *is_wfe says which. */
 bool decode_wfx(uint32_t insn, bool *is_wfe);
+
+/* An MRS or MSR (register) instruction. */
+struct sysreg_access {
+	unsigned op0, op1, crn, crm, op2;
+	unsigned rt;   /* 31 = XZR */
+	bool read;     /* MRS */
+};
+
+/* Decodes an MRS or MSR (register); false for any other instruction,
+ * MSR (immediate) and SYS included. */
+bool decode_sysreg(uint32_t insn, struct sysreg_access *out);
+
+/* The ISS of an EC 0x18 trapped MSR/MRS for a: Op0 [21:20], Op2 [19:17],
+ * Op1 [16:14], CRn [13:10], Rt [9:5], CRm [4:1], Direction [0] (1 = read). */
+uint32_t sysreg_iss(const struct sysreg_access *a);
 
 #endif

@@ -18,6 +18,8 @@
  * it is also the start address. */
 #define BOOT_PA UINT64_C(0x1000)
 #define ADDR_LIMIT (UINT64_C(1) << 48)
+/* The run's end address: one no guest code is placed at. */
+#define UNTIL_NEVER UINT64_C(0xfffffffffffffffc)
 /* An HPFAR_EL2 value no fault produces (bits [63:44] are RES0): tells a
  * stage-2 fault, which writes HPFAR, from one of the guest's own. */
 #define HPFAR_UNSET UINT64_C(0xfff0000000000000)
@@ -50,6 +52,9 @@ struct sysreg {
 #define R_FAR_EL1 SYSREG(3, 0, 6, 0, 0)
 #define R_SPSR_EL1 SYSREG(3, 0, 4, 0, 0)
 #define R_VBAR_EL1 SYSREG(3, 0, 12, 0, 0)
+#define R_CNTHCTL_EL2 SYSREG(3, 4, 14, 1, 0)
+#define CNTHCTL_EL1PCTEN_EL1PCEN UINT64_C(3)
+#define HCR_EL2_VF (UINT64_C(1) << 6)
 
 /* PSTATE fields. */
 #define PSTATE_SP (UINT64_C(1) << 0)
@@ -89,6 +94,23 @@ static const struct {
 	{ SYSREG(3, 0, 7, 4, 0), offsetof(struct vcpu_regs, par_el1) },
 	{ SYSREG(3, 0, 14, 1, 0), offsetof(struct vcpu_regs, cntkctl_el1) },
 	{ SYSREG(3, 4, 0, 0, 5), offsetof(struct vcpu_regs, vmpidr) },
+	{ SYSREG(3, 3, 14, 3, 1), offsetof(struct vcpu_regs, cntv_ctl) },
+	{ SYSREG(3, 3, 14, 3, 2), offsetof(struct vcpu_regs, cntv_cval) },
+	{ SYSREG(3, 3, 14, 2, 1), offsetof(struct vcpu_regs, cntp_ctl) },
+	{ SYSREG(3, 3, 14, 2, 2), offsetof(struct vcpu_regs, cntp_cval) },
+};
+
+/* vcpu_get_sysreg's registers, in enum vcpu_sysreg order. */
+static const struct sysreg exit_sysregs[] = {
+	[VCPU_SCTLR_EL1] = SYSREG(3, 0, 1, 0, 0),
+	[VCPU_TCR_EL1] = SYSREG(3, 0, 2, 0, 2),
+	[VCPU_TTBR0_EL1] = SYSREG(3, 0, 2, 0, 0),
+	[VCPU_TTBR1_EL1] = SYSREG(3, 0, 2, 0, 1),
+	[VCPU_MAIR_EL1] = SYSREG(3, 0, 10, 2, 0),
+	[VCPU_CNTV_CTL] = SYSREG(3, 3, 14, 3, 1),
+	[VCPU_CNTV_CVAL] = SYSREG(3, 3, 14, 3, 2),
+	[VCPU_CNTP_CTL] = SYSREG(3, 3, 14, 2, 1),
+	[VCPU_CNTP_CVAL] = SYSREG(3, 3, 14, 2, 2),
 };
 
 struct vcpu {
@@ -109,6 +131,8 @@ struct vcpu {
 	bool running;
 	bool quit;
 	bool stop_requested; /* a kick, or the slice is over */
+	bool kick_pending;   /* a kick no run or idle wait has consumed yet */
+	pthread_cond_t idle_cond; /* CLOCK_MONOTONIC: vcpu_idle's wait */
 	uint64_t run_id;
 	struct timespec deadline;
 	bool has_deadline;
@@ -219,6 +243,13 @@ static int map_memory(struct vcpu *v, char *err, size_t errlen)
 			e = uc_mmio_map(v->uc, base, size, unbacked_read, v, unbacked_write, v);
 			break;
 		}
+		/* unicorn refuses a fetch whose *virtual* address lies in a
+		 * region without execute permission before translating it,
+		 * and MMIO regions are mapped without: a guest running at such
+		 * a VA must reach its translation (stage 2 still forbids
+		 * execution from the alias window). */
+		if (e == UC_ERR_OK && regions[i].kind >= 2)
+			e = uc_mem_protect(v->uc, base, size, UC_PROT_ALL);
 		if (e != UC_ERR_OK) {
 			snprintf(err, errlen, "vCPU: cannot map 0x%llx-0x%llx: %s",
 				 (unsigned long long)base, (unsigned long long)regions[i].end,
@@ -309,15 +340,46 @@ static void *watchdog_main(void *arg)
 	return NULL;
 }
 
+/* A kick is latched until a run or an idle wait consumes it, so one that
+ * arrives between two runs is not lost. */
 void vcpu_kick(struct vcpu *v)
 {
 	pthread_mutex_lock(&v->lock);
+	v->kick_pending = true;
 	if (v->running) {
 		v->stop_requested = true;
 		uc_emu_stop(v->uc);
 		pthread_cond_signal(&v->cond);
 	}
+	pthread_cond_signal(&v->idle_cond);
 	pthread_mutex_unlock(&v->lock);
+}
+
+uint64_t vcpu_counter_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return ((uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec) /
+	       (1000000000u / VCPU_CNTFRQ);
+}
+
+bool vcpu_idle(struct vcpu *v, uint64_t until)
+{
+	const uint64_t ns_per_tick = 1000000000u / VCPU_CNTFRQ;
+	struct timespec deadline = { (time_t)(until * ns_per_tick / 1000000000u),
+				     (long)(until * ns_per_tick % 1000000000u) };
+	bool kicked;
+	pthread_mutex_lock(&v->lock);
+	while (!v->kick_pending && (!until || vcpu_counter_now() < until)) {
+		if (until)
+			pthread_cond_timedwait(&v->idle_cond, &v->lock, &deadline);
+		else
+			pthread_cond_wait(&v->idle_cond, &v->lock);
+	}
+	kicked = v->kick_pending;
+	v->kick_pending = false;
+	pthread_mutex_unlock(&v->lock);
+	return kicked;
 }
 
 /* ---- lifecycle ---- */
@@ -363,6 +425,8 @@ int vcpu_create(const struct vcpu_memory *mem, struct vcpu **out, char *err, siz
 	sysreg_write(v, R_SCR_EL3, SCR_EL3_NS | SCR_EL3_HCE | SCR_EL3_RW);
 	sysreg_write(v, R_HCR_EL2, HCR_EL2_RW | HCR_EL2_VM | HCR_EL2_TWI | HCR_EL2_IMO | HCR_EL2_FMO);
 	sysreg_write(v, R_HPFAR_EL2, HPFAR_UNSET);
+	/* The EL1 physical timer and counter are the guest's too. */
+	sysreg_write(v, R_CNTHCTL_EL2, CNTHCTL_EL1PCTEN_EL1PCEN);
 	uint64_t pstate = PSTATE_EL1H;
 	uc_reg_write(v->uc, UC_ARM64_REG_PSTATE, &pstate);
 	/* Stop with `until`, not `count`: a counted run makes the next
@@ -375,9 +439,15 @@ int vcpu_create(const struct vcpu_memory *mem, struct vcpu **out, char *err, siz
 
 	pthread_mutex_init(&v->lock, NULL);
 	pthread_cond_init(&v->cond, NULL);
+	pthread_condattr_t attr;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&v->idle_cond, &attr);
+	pthread_condattr_destroy(&attr);
 	if (pthread_create(&v->watchdog, NULL, watchdog_main, v) != 0) {
 		pthread_mutex_destroy(&v->lock);
 		pthread_cond_destroy(&v->cond);
+		pthread_cond_destroy(&v->idle_cond);
 		snprintf(err, errlen, "vCPU: cannot start its watchdog thread");
 		goto fail;
 	}
@@ -402,6 +472,7 @@ void vcpu_destroy(struct vcpu *v)
 	pthread_join(v->watchdog, NULL);
 	pthread_mutex_destroy(&v->lock);
 	pthread_cond_destroy(&v->cond);
+	pthread_cond_destroy(&v->idle_cond);
 	uc_close(v->uc);
 	free(v->boot_page);
 	free(v);
@@ -437,18 +508,60 @@ void vcpu_flush_tlb(struct vcpu *v)
 
 /* ---- registers ---- */
 
+static int x_reg_id(unsigned n);
+static void run_engine(struct vcpu *v, uint64_t slice_us, struct vcpu_exit *exit, bool internal);
+
 uint64_t vcpu_get_x(struct vcpu *v, unsigned n)
 {
 	uint64_t value = 0;
-	int id = n < 29 ? UC_ARM64_REG_X0 + (int)n : n == 29 ? UC_ARM64_REG_X29 : UC_ARM64_REG_X30;
-	uc_reg_read(v->uc, id, &value);
+	uc_reg_read(v->uc, x_reg_id(n), &value);
 	return value;
 }
 
 void vcpu_set_x(struct vcpu *v, unsigned n, uint64_t value)
 {
-	int id = n < 29 ? UC_ARM64_REG_X0 + (int)n : n == 29 ? UC_ARM64_REG_X29 : UC_ARM64_REG_X30;
-	uc_reg_write(v->uc, id, &value);
+	uc_reg_write(v->uc, x_reg_id(n), &value);
+}
+
+static int x_reg_id(unsigned n)
+{
+	return n < 29 ? UC_ARM64_REG_X0 + (int)n : n == 29 ? UC_ARM64_REG_X29 : UC_ARM64_REG_X30;
+}
+
+void vcpu_get_xs(struct vcpu *v, unsigned n, uint64_t *x)
+{
+	int ids[31];
+	void *vals[31];
+	for (unsigned i = 0; i < n; i++) {
+		ids[i] = x_reg_id(i);
+		vals[i] = &x[i];
+	}
+	uc_reg_read_batch(v->uc, ids, vals, (int)n);
+}
+
+void vcpu_set_xs(struct vcpu *v, unsigned n, const uint64_t *x)
+{
+	int ids[31];
+	void *vals[31];
+	for (unsigned i = 0; i < n; i++) {
+		ids[i] = x_reg_id(i);
+		vals[i] = (void *)&x[i];
+	}
+	uc_reg_write_batch(v->uc, ids, vals, (int)n);
+}
+
+uint64_t vcpu_get_sysreg(struct vcpu *v, enum vcpu_sysreg r)
+{
+	return sysreg_read(v, exit_sysregs[r]);
+}
+
+void vcpu_set_virq(struct vcpu *v, bool irq, bool fiq)
+{
+	uint64_t hcr = sysreg_read(v, R_HCR_EL2);
+	uint64_t want = (hcr & ~(HCR_EL2_VI | HCR_EL2_VF)) | (irq ? HCR_EL2_VI : 0) |
+			(fiq ? HCR_EL2_VF : 0);
+	if (want != hcr)
+		sysreg_write(v, R_HCR_EL2, want);
 }
 
 uint64_t vcpu_get_pc(struct vcpu *v)
@@ -533,6 +646,18 @@ static uint64_t read_pstate(struct vcpu *v)
 	return pstate;
 }
 
+uint64_t vcpu_get_pstate(struct vcpu *v)
+{
+	return read_pstate(v);
+}
+
+uint64_t vcpu_get_sp(struct vcpu *v)
+{
+	uint64_t sp = 0;
+	uc_reg_read(v->uc, UC_ARM64_REG_SP, &sp);
+	return sp;
+}
+
 static void write_pstate(struct vcpu *v, uint64_t pstate)
 {
 	uint32_t p = (uint32_t)pstate;
@@ -551,7 +676,9 @@ static bool enter_el1_natively(struct vcpu *v, uint64_t vbar)
 	sysreg_write(v, R_VBAR_EL1, UNMAPPABLE_VBAR);
 	write_pstate(v, read_pstate(v) & ~PSTATE_I);
 	sysreg_write(v, R_HCR_EL2, hcr | HCR_EL2_VI);
-	vcpu_run(v, 0, &e);
+	do /* a kick may end it early: the caller's next run sees the kick */
+		run_engine(v, 0, &e, true);
+	while (e.reason == VCPU_EXIT_KICKED);
 	sysreg_write(v, R_HCR_EL2, hcr);
 	sysreg_write(v, R_VBAR_EL1, vbar);
 	/* The fetch at the vector fails at stage 1 with the MMU on, at stage 2
@@ -605,12 +732,24 @@ bool vcpu_inject_sync(struct vcpu *v, uint64_t esr, uint64_t far)
 
 void vcpu_run(struct vcpu *v, uint64_t slice_us, struct vcpu_exit *exit)
 {
+	run_engine(v, slice_us, exit, false);
+}
+
+/* An internal run (the EL0 injection step) neither consumes nor obeys a
+ * latched kick: the caller's next run will. */
+static void run_engine(struct vcpu *v, uint64_t slice_us, struct vcpu_exit *exit, bool internal)
+{
 	memset(exit, 0, sizeof(*exit));
 	exit->reason = VCPU_EXIT_KICKED;
 	v->exit = exit;
 	v->exit_set = false;
 
 	pthread_mutex_lock(&v->lock);
+	if (!internal && v->kick_pending) {
+		v->kick_pending = false;
+		pthread_mutex_unlock(&v->lock);
+		return;
+	}
 	v->running = true;
 	v->stop_requested = false;
 	v->run_id++;
@@ -623,12 +762,16 @@ void vcpu_run(struct vcpu *v, uint64_t slice_us, struct vcpu_exit *exit)
 	}
 	pthread_mutex_unlock(&v->lock);
 
-	/* until = 0 always: a real end address makes unicorn retranslate hot
-	 * code on every entry. */
-	uc_err e = uc_emu_start(v->uc, vcpu_get_pc(v), 0, 0, 0);
+	/* The same `until` on every run: a changing end address makes unicorn
+	 * retranslate hot code on every entry, and 0 would stop a guest that
+	 * branches to address 0 (begin == until ends a run at once). The last
+	 * word of the address space is never a REC's PC in practice. */
+	uc_err e = uc_emu_start(v->uc, vcpu_get_pc(v), UNTIL_NEVER, 0, 0);
 
 	pthread_mutex_lock(&v->lock);
 	v->running = false;
+	if (!internal && v->stop_requested)
+		v->kick_pending = false; /* this run ended on it */
 	v->stop_requested = false;
 	pthread_cond_signal(&v->cond);
 	pthread_mutex_unlock(&v->lock);

@@ -101,8 +101,10 @@ enum vcpu_exit_reason {
 #define VCPU_EXCP_SWI 2
 #define VCPU_EXCP_PREFETCH_ABORT 3
 #define VCPU_EXCP_DATA_ABORT 4
+#define VCPU_EXCP_BKPT 7
 #define VCPU_EXCP_HVC 11
 #define VCPU_EXCP_SMC 13
+#define VCPU_EXCP_UNALIGNED 22
 
 struct vcpu_exit {
 	enum vcpu_exit_reason reason;
@@ -129,6 +131,41 @@ uint64_t vcpu_get_x(struct vcpu *v, unsigned n);
 void vcpu_set_x(struct vcpu *v, unsigned n, uint64_t value);
 uint64_t vcpu_get_pc(struct vcpu *v);
 void vcpu_set_pc(struct vcpu *v, uint64_t pc);
+
+/* The first n (<= 31) general-purpose registers, in one call each way
+ * (the SMC path: an RSI call reads its arguments and writes its results). */
+void vcpu_get_xs(struct vcpu *v, unsigned n, uint64_t *x);
+void vcpu_set_xs(struct vcpu *v, unsigned n, const uint64_t *x);
+uint64_t vcpu_get_pstate(struct vcpu *v);
+uint64_t vcpu_get_sp(struct vcpu *v); /* the SP PSTATE selects */
+
+/* EL1 system registers the RMM reads to handle an exit. */
+enum vcpu_sysreg {
+	VCPU_SCTLR_EL1,
+	VCPU_TCR_EL1,
+	VCPU_TTBR0_EL1,
+	VCPU_TTBR1_EL1,
+	VCPU_MAIR_EL1,
+	VCPU_CNTV_CTL,
+	VCPU_CNTV_CVAL,
+	VCPU_CNTP_CTL,
+	VCPU_CNTP_CVAL,
+};
+uint64_t vcpu_get_sysreg(struct vcpu *v, enum vcpu_sysreg r);
+
+/* The virtual IRQ and FIQ lines (HCR_EL2.VI / VF): the guest takes the
+ * interrupt natively once it unmasks it. */
+void vcpu_set_virq(struct vcpu *v, bool irq, bool fiq);
+
+/* The generic timer's count as the guest reads CNTVCT_EL0 (CNTVOFF = 0):
+ * QEMU derives it from CLOCK_MONOTONIC at CNTFRQ_EL0 = 62.5 MHz. */
+#define VCPU_CNTFRQ UINT64_C(62500000)
+uint64_t vcpu_counter_now(void);
+
+/* Waits, outside any run, until vcpu_kick or until the counter reaches
+ * `until` (0: no deadline). Returns true if kicked. A WFI the host does not
+ * trap waits here: a real PE sleeps until an interrupt. */
+bool vcpu_idle(struct vcpu *v, uint64_t until);
 
 /* Called for every SMC the guest makes; return true to resume the guest at
  * once (the call was handled in place), false to end the run with

@@ -33,9 +33,9 @@ static bool overlaps(uint64_t base, uint64_t size, const struct ccakit_region *r
 	return r->size && base < r->base + r->size && r->base < base + size;
 }
 
-/* n contiguous granules from the bump pointer, stepping over the regions the
- * monitor keeps out of the normal world. */
-static int bump_take(struct host *h, unsigned n, uint64_t *pa)
+/* n contiguous granules from the bump pointer, aligned to `align` bytes,
+ * stepping over the regions the monitor keeps out of the normal world. */
+static int bump_take(struct host *h, unsigned n, uint64_t align, uint64_t *pa)
 {
 	uint64_t size = (uint64_t)n * GRANULE_SIZE;
 	uint64_t end = h->map.dram.base + h->map.dram.size;
@@ -44,7 +44,8 @@ static int bump_take(struct host *h, unsigned n, uint64_t *pa)
 	bool moved;
 
 	do {
-		moved = false;
+		moved = (base & (align - 1)) != 0;
+		base = (base + align - 1) & ~(align - 1);
 		for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
 			if (overlaps(base, size, reserved[i])) {
 				base = reserved[i]->base + reserved[i]->size;
@@ -58,6 +59,13 @@ static int bump_take(struct host *h, unsigned n, uint64_t *pa)
 				 "%llu MiB of DRAM (make it larger)",
 				 h->granules_in_use, n == 1 ? "none" : "no contiguous run of that many",
 				 (unsigned long long)(h->map.dram.size >> 20));
+	/* Granules skipped for alignment go to the free list. */
+	for (uint64_t g = h->bump; g < base; g += GRANULE_SIZE) {
+		if (overlaps(g, GRANULE_SIZE, &h->map.secure) || overlaps(g, GRANULE_SIZE, &h->map.root))
+			continue;
+		memcpy(host_ptr(h, g), &h->free_head, sizeof(h->free_head));
+		h->free_head = g;
+	}
 	h->bump = base + size;
 	*pa = base;
 	return 0;
@@ -70,7 +78,7 @@ int host_granule_alloc(struct host *h, uint64_t *pa)
 		/* The free list's link lives in the free granule itself. */
 		memcpy(&h->free_head, host_ptr(h, g), sizeof(h->free_head));
 	} else {
-		int rc = bump_take(h, 1, &g);
+		int rc = bump_take(h, 1, GRANULE_SIZE, &g);
 		if (rc)
 			return rc;
 	}
@@ -86,8 +94,13 @@ int host_granules_alloc(struct host *h, unsigned n, uint64_t *pa)
 		return host_fail(h, -EINVAL, "asked for 0 granules");
 	if (n == 1)
 		return host_granule_alloc(h, pa);
-	/* Runs come from the bump pointer only: the free list is not sorted. */
-	int rc = bump_take(h, n, pa);
+	/* Runs come from the bump pointer only: the free list is not sorted.
+	 * A run is aligned to its size rounded up to a power of two: the MMU
+	 * needs concatenated start tables aligned so. */
+	uint64_t align = GRANULE_SIZE;
+	while (align < (uint64_t)n * GRANULE_SIZE)
+		align <<= 1;
+	int rc = bump_take(h, n, align, pa);
 	if (rc)
 		return rc;
 	for (unsigned i = 0; i < n; i++) {

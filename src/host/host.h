@@ -101,7 +101,8 @@ void host_trace_flush(struct host *h);
 
 /* ---- granules (granule.c) ---- */
 
-/* A zeroed NS granule, or n physically contiguous ones. */
+/* A zeroed NS granule, or n physically contiguous ones aligned to their
+ * size (rounded up to a power of two). */
 int host_granule_alloc(struct host *h, uint64_t *pa);
 int host_granules_alloc(struct host *h, unsigned n, uint64_t *pa);
 /* Gives back a granule of this allocator; it must be in the NS PAS. */

@@ -120,14 +120,20 @@ RMI_HANDLER(rmi_data_destroy)
 		/* RAM becomes DESTROYED; EMPTY and DESTROYED stay as they are. */
 		*e = s2tte_unassigned(ripas == RIPAS_RAM ? RIPAS_DESTROYED : ripas);
 		wi.g->refcount--;
-		struct granule *g_data = granule_at(rmm, data_addr);
-		granule_lock(g_data);
-		granule_scrub_to_delegated(rmm, g_data);
-		granule_unlock(g_data);
 		res->x[0] = data_addr;
 		ret = rmi_return(RMI_SUCCESS, 0);
 	}
 	res->x[1] = rtt_skip_non_live(&wi, ipa);
-	rtt_cmd_unlock(&wi, g_rd);
+	granule_unlock(wi.g);
+	if (ret == rmi_return(RMI_SUCCESS, 0)) {
+		/* No vCPU of the realm may still reach the granule when it is
+		 * scrubbed and handed back. */
+		realm_tlbi(rmm, rd_addr);
+		struct granule *g_data = granule_at(rmm, res->x[0]);
+		granule_lock(g_data);
+		granule_scrub_to_delegated(rmm, g_data);
+		granule_unlock(g_data);
+	}
+	granule_unlock(g_rd);
 	return ret;
 }

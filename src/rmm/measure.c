@@ -9,10 +9,6 @@
 
 #include "rmm/rmm.h"
 
-struct rmm_pe {
-	EVP_MD_CTX *ctx;
-};
-
 static EVP_MD *md_sha256;
 static EVP_MD *md_sha512;
 
@@ -70,12 +66,9 @@ int measure_pe_init(struct rmm *rmm)
 		md_sha512 = EVP_MD_fetch(NULL, "SHA512", NULL);
 	if (!md_sha256 || !md_sha512)
 		return -1;
-	rmm->pes = calloc(rmm->plat->pe_count, sizeof(*rmm->pes));
-	if (!rmm->pes)
-		return -1;
 	for (unsigned i = 0; i < rmm->plat->pe_count; i++) {
-		rmm->pes[i].ctx = EVP_MD_CTX_new();
-		if (!rmm->pes[i].ctx)
+		rmm->pes[i].hash = EVP_MD_CTX_new();
+		if (!rmm->pes[i].hash)
 			return -1;
 	}
 	return 0;
@@ -85,16 +78,16 @@ void measure_pe_fini(struct rmm *rmm)
 {
 	if (!rmm->pes)
 		return;
-	for (unsigned i = 0; i < rmm->plat->pe_count; i++)
-		EVP_MD_CTX_free(rmm->pes[i].ctx);
-	free(rmm->pes);
-	rmm->pes = NULL;
+	for (unsigned i = 0; i < rmm->plat->pe_count; i++) {
+		EVP_MD_CTX_free(rmm->pes[i].hash);
+		rmm->pes[i].hash = NULL;
+	}
 }
 
 void measure_hash(struct rmm *rmm, unsigned pe, unsigned hash_algo, const void *data, size_t len,
 		  uint8_t out[MEASUREMENT_MAX])
 {
-	EVP_MD_CTX *ctx = rmm->pes[pe].ctx;
+	EVP_MD_CTX *ctx = rmm->pes[pe].hash;
 	const EVP_MD *md = hash_algo == RMI_HASH_SHA_512 ? md_sha512 : md_sha256;
 	unsigned n = 0;
 

@@ -72,6 +72,18 @@ static bool realm_params_ok(const struct rmm *rmm, const struct rmi_realm_params
 	return rtt_start_config_ok(s2sz, p->rtt_level_start, p->rtt_num_start);
 }
 
+/* rtt_align: a granule, and for concatenated start tables their total size
+ * (a power of two, or rtt_num_level fails), which VTTBR_EL2 requires of a
+ * table the MMU walks. (1.0's text asks only for granule alignment; 1.1
+ * makes this rule explicit, and a realm that breaks it could not run.) */
+static bool rtt_base_aligned(uint64_t rtt_base, uint64_t num_start)
+{
+	uint64_t align = GRANULE_SIZE;
+	if (num_start && (num_start & (num_start - 1)) == 0 && num_start <= RTT_MAX_START_TABLES)
+		align *= num_start;
+	return (rtt_base & (align - 1)) == 0;
+}
+
 RMI_HANDLER(rmi_realm_create)
 {
 	uint64_t rd_addr = arg[0], params_addr = arg[1];
@@ -90,7 +102,7 @@ RMI_HANDLER(rmi_realm_create)
 	if (rd_addr >= p.rtt_base && rd_addr < rtt_end)
 		return rmi_return(RMI_ERROR_INPUT, 0);
 	/* rd_align, rd_bound, rd_state, rtt_align, rtt_state (with bound) */
-	if (!pa_is_granule_aligned(p.rtt_base) || rtt_end < p.rtt_base)
+	if (!rtt_base_aligned(p.rtt_base, p.rtt_num_start) || rtt_end < p.rtt_base)
 		return rmi_return(RMI_ERROR_INPUT, 0);
 	reqs[0] = (struct granule_req){ .pa = rd_addr, .state = GS_DELEGATED };
 	for (unsigned i = 0; i < p.rtt_num_start; i++)
@@ -120,6 +132,7 @@ RMI_HANDLER(rmi_realm_create)
 	rd->pmu_num_ctrs = p.pmu_num_ctrs;
 	rd->num_rec_aux = RMI_REC_AUX_COUNT_VALUE;
 	memcpy(rd->rpv, p.rpv, sizeof(rd->rpv));
+	realm_run_init(rd);
 	measure_realm_create(rmm, pe, rd, &p);
 	reqs[0].g->state = GS_RD;
 
@@ -191,6 +204,7 @@ RMI_HANDLER(rmi_realm_destroy)
 		granule_unlock(rtt);
 	}
 	vmid_free(rmm, vmid);
+	realm_run_fini(rd);
 	/* Scrubbing the RD destroys the realm's measurements. */
 	granule_scrub_to_delegated(rmm, g);
 	granule_unlock(g);

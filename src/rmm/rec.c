@@ -13,6 +13,22 @@
 
 /* PSTATE of a REC at creation and after CPU_ON: EL1h, D, A, I, F masked. */
 #define REC_RESET_PSTATE UINT64_C(0x3c5)
+/* SCTLR_EL1 at reset: its RES1 bits, MMU and caches off. */
+#define REC_RESET_SCTLR UINT64_C(0x30d00800)
+
+void rec_reset_regs(struct rec *rec, uint64_t pc, const uint64_t *gprs, uint64_t x0)
+{
+	memset(&rec->regs, 0, sizeof(rec->regs));
+	if (gprs)
+		memcpy(rec->regs.x, gprs, sizeof(rec->regs.x));
+	else
+		rec->regs.x[0] = x0;
+	rec->regs.pc = pc;
+	rec->regs.pstate = REC_RESET_PSTATE;
+	rec->regs.sctlr_el1 = REC_RESET_SCTLR;
+	rec->regs.vmpidr = rec->mpidr;
+	rec->regs_reset = 1;
+}
 
 static bool rec_running(struct granule *g)
 {
@@ -109,9 +125,9 @@ RMI_HANDLER(rmi_rec_create)
 		rec->mpidr = p.mpidr;
 		rec->index = index;
 		rec->runnable = p.flags & RMI_REC_FLAG_RUNNABLE;
-		rec->pc = p.pc;
-		memcpy(rec->gprs, p.gprs, sizeof(p.gprs));
-		rec->pstate = REC_RESET_PSTATE;
+		rec_reset_regs(rec, p.pc, p.gprs, 0);
+		vgic_reset(&rec->vgic,
+			   (unsigned)((rmm->feat0 >> RMI_FEAT0_GICV3_NUM_LRS_SHIFT) & 0xf) + 1);
 		rec->num_aux = p.num_aux;
 		for (unsigned i = 0; i < p.num_aux; i++) {
 			rec->aux[i] = p.aux[i];
@@ -150,6 +166,7 @@ RMI_HANDLER(rmi_rec_destroy)
 		granule_scrub_to_delegated(rmm, a);
 		granule_unlock(a);
 	}
+	rec_engine_destroy(rmm, g);
 	granule_scrub_to_delegated(rmm, g);
 	granule_unlock(g);
 	__atomic_fetch_sub(&g_rd->refcount, 1, __ATOMIC_RELEASE);
@@ -191,7 +208,6 @@ RMI_HANDLER(rmi_rec_enter)
 {
 	uint64_t rec_addr = arg[0], run_addr = arg[1];
 	static _Thread_local struct rmi_rec_run run;
-	(void)pe;
 	(void)res;
 
 	/* run_align, run_bound, run_pas */
@@ -244,13 +260,7 @@ RMI_HANDLER(rmi_rec_enter)
 	rec->last_exit.unprotected_abort = 0;
 	granule_unlock(g);
 
-	/* No vCPU is attached to RECs yet (the execution issue brings one):
-	 * the REC exits before its first instruction, as on a physical
-	 * interrupt, which always returns control to the host. */
-	memset(&run.exit, 0, sizeof(run.exit));
-	run.exit.exit_reason = RMI_EXIT_IRQ;
-	run.exit.gicv3_hcr = run.enter.gicv3_hcr;
-	memcpy(run.exit.gicv3_lrs, run.enter.gicv3_lrs, sizeof(run.exit.gicv3_lrs));
+	rec_run(rmm, pe, g, rec, &run.enter, &run.exit);
 	if (!plat_ns_write(rmm->plat, run_addr + offsetof(struct rmi_rec_run, exit), &run.exit,
 			   sizeof(run.exit)))
 		ret = rmi_return(RMI_ERROR_INPUT, 0);
@@ -306,20 +316,17 @@ RMI_HANDLER(rmi_psci_complete)
 	case PSCI_CPU_ON:
 	case PSCI_CPU_ON_AARCH32:
 		if (status != (uint64_t)PSCI_SUCCESS) {
-			caller->gprs[0] = status;
+			caller->regs.x[0] = status;
 		} else if (target->runnable) {
-			caller->gprs[0] = (uint64_t)(int64_t)PSCI_ALREADY_ON;
+			caller->regs.x[0] = (uint64_t)(int64_t)PSCI_ALREADY_ON;
 		} else {
-			target->pc = caller->psci.entry;
-			memset(target->gprs, 0, sizeof(target->gprs));
-			target->gprs[0] = caller->psci.context;
-			target->pstate = REC_RESET_PSTATE;
+			rec_reset_regs(target, caller->psci.entry, NULL, caller->psci.context);
 			target->runnable = 1;
-			caller->gprs[0] = PSCI_SUCCESS;
+			caller->regs.x[0] = PSCI_SUCCESS;
 		}
 		break;
 	default: /* AFFINITY_INFO */
-		caller->gprs[0] = target->runnable ? PSCI_AFFINITY_ON : PSCI_AFFINITY_OFF;
+		caller->regs.x[0] = target->runnable ? PSCI_AFFINITY_ON : PSCI_AFFINITY_OFF;
 		break;
 	}
 	caller->psci.pending = 0;

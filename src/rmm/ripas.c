@@ -135,6 +135,9 @@ RMI_HANDLER(rmi_rtt_set_ripas)
 		}
 	}
 	granule_unlock(wi.g);
+	/* RAM that became EMPTY is no longer mapped. */
+	if (ret == rmi_return(RMI_SUCCESS, 0) && rec->ripas.value == RIPAS_EMPTY)
+		realm_tlbi(rmm, rd_addr);
 out:
 	unlock_granules(reqs, 2);
 	return ret;

@@ -92,7 +92,14 @@ int rmm_boot(struct platform *plat, struct monitor *mon, struct rmm **out, char 
 	rmm->vmid_count = 1u << plat->vmid_bits;
 	rmm->vmid_bitmap = calloc(rmm->vmid_count / 64, sizeof(uint64_t));
 	rmm->feat0 = feature_register0();
-	if (!rmm->granules || !rmm->vmid_bitmap || measure_pe_init(rmm) != 0) {
+	rmm->slice_us = RMM_DEFAULT_SLICE_US;
+	rmm->pes = calloc(plat->pe_count, sizeof(*rmm->pes));
+	rmm->engines = calloc(rmm->granule_count, sizeof(*rmm->engines));
+	if (rmm->pes)
+		for (unsigned i = 0; i < plat->pe_count; i++)
+			pthread_mutex_init(&rmm->pes[i].lock, NULL);
+	if (!rmm->granules || !rmm->vmid_bitmap || !rmm->pes || !rmm->engines ||
+	    measure_pe_init(rmm) != 0) {
 		snprintf(err, errlen, "cannot set up the RMM (out of memory or no SHA-2 provider)");
 		rmm_shutdown(rmm);
 		return -1;
@@ -105,7 +112,16 @@ void rmm_shutdown(struct rmm *rmm)
 {
 	if (!rmm)
 		return;
-	measure_pe_fini(rmm);
+	if (rmm->pes) {
+		measure_pe_fini(rmm);
+		for (unsigned i = 0; i < rmm->plat->pe_count; i++)
+			pthread_mutex_destroy(&rmm->pes[i].lock);
+	}
+	/* RECs the host never destroyed still have engines. */
+	for (size_t i = 0; rmm->engines && i < rmm->granule_count; i++)
+		vcpu_destroy(rmm->engines[i]);
+	free(rmm->engines);
+	free(rmm->pes);
 	free(rmm->granules);
 	free(rmm->vmid_bitmap);
 	free(rmm);

@@ -15,13 +15,16 @@
 #define CCAKIT_RMM_H
 
 #include <assert.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "ccakit/abi/rmi.h"
 #include "ccakit/abi/smccc.h"
+#include "cpu/vcpu.h"
 #include "platform/platform.h"
+#include "rmm/vgic.h"
 
 struct monitor;
 
@@ -46,7 +49,16 @@ struct granule {
 			      1 while a REC is inside REC_ENTER */
 };
 
-struct rmm_pe; /* per-PE scratch (hash contexts); measure.c */
+/* What the RMM keeps per PE. */
+struct rmm_pe {
+	struct evp_md_ctx_st *hash; /* measure.c's scratch */
+	/* The engine running a REC on this PE (run.c), under `lock`, so a
+	 * physical interrupt can stop it. */
+	pthread_mutex_t lock;
+	struct vcpu *vcpu;
+	bool irq;           /* a physical interrupt is pending: REC exit IRQ */
+	uint64_t slice_end; /* counter value at which the running REC's slice ends */
+};
 
 struct rmm {
 	struct platform *plat;
@@ -58,7 +70,12 @@ struct rmm {
 	atomic_uchar vmid_lock;
 	uint64_t *vmid_bitmap;
 	struct rmm_pe *pes;
+	struct vcpu **engines; /* by REC granule index (run.c) */
+	uint64_t slice_us;     /* the longest a REC runs per REC_ENTER */
 };
+
+/* A REC runs at most this long per REC_ENTER before an IRQ exit. */
+#define RMM_DEFAULT_SLICE_US 20000
 
 int rmm_boot(struct platform *plat, struct monitor *mon, struct rmm **out, char *err,
 	     size_t errlen);
@@ -136,6 +153,16 @@ enum realm_state {
 #define RIM_SLOT 0
 #define RMI_REC_AUX_COUNT_VALUE RMI_MAX_REC_AUX_GRANULES
 
+/* Running the realm's RECs (run.c). */
+struct realm_run {
+	pthread_mutex_t run_lock;  /* held by the REC that runs: they take turns */
+	pthread_mutex_t tlb_lock;  /* running, running_gen, tlb_gen */
+	pthread_cond_t tlb_cond;
+	struct vcpu *running;      /* the engine in vcpu_run, if any */
+	uint64_t running_gen;      /* the TLB generation it flushed to */
+	uint64_t tlb_gen;          /* bumped by realm_tlbi */
+};
+
 /* The realm descriptor, stored in its RD granule. */
 struct rd {
 	uint32_t state;      /* enum realm_state */
@@ -154,6 +181,7 @@ struct rd {
 	uint32_t num_rec_aux;
 	uint8_t measurement[MEASUREMENT_SLOTS][MEASUREMENT_MAX];
 	uint8_t rpv[64];
+	struct realm_run run;
 };
 static_assert(sizeof(struct rd) <= GRANULE_SIZE, "RD fits its granule");
 
@@ -173,6 +201,7 @@ static inline bool ipa_in_range(const struct rd *rd, uint64_t ipa)
 	return ipa < (UINT64_C(1) << rd->s2sz);
 }
 
+
 /* Locks the start-level RTTs of a realm whose RD is locked. */
 void rd_lock_start_rtts(struct rmm *rmm, const struct rd *rd);
 void rd_unlock_start_rtts(struct rmm *rmm, const struct rd *rd);
@@ -185,9 +214,13 @@ struct rec {
 	uint64_t mpidr;
 	uint64_t index;
 	uint64_t runnable;
-	uint64_t pc;
-	uint64_t gprs[RMI_REC_RUN_GPRS];
-	uint64_t pstate;
+	/* X0..X30, PC and PSTATE are here between entries; the other
+	 * registers are in the REC's engine once it has one, and here
+	 * before that and after a reset (regs_reset). */
+	struct vcpu_regs regs;
+	uint64_t regs_reset;
+	uint64_t engine_tlb_gen; /* the realm TLB generation its engine flushed to */
+	struct vgic vgic;        /* the virtual GIC CPU interface */
 	uint64_t num_aux;
 	uint64_t aux[RMI_MAX_REC_AUX_GRANULES];
 	/* A PSCI request forwarded to the host and awaiting PSCI_COMPLETE. */
@@ -202,6 +235,11 @@ struct rec {
 	struct {
 		uint64_t emulatable_abort; /* emulatable data abort at an unprotected IPA */
 		uint64_t unprotected_abort; /* any data abort at an unprotected IPA */
+		uint64_t esr;              /* that abort's full syndrome, and its VA */
+		uint64_t far;
+		uint64_t sysreg_pending;   /* a trapped MSR/MRS the host emulates */
+		uint64_t sysreg_read;
+		uint64_t sysreg_rt;
 	} last_exit;
 	/* An RSI_HOST_CALL the host has not answered yet: its RsiHostCall. */
 	struct {
@@ -210,6 +248,7 @@ struct rec {
 	} host_call;
 	/* An RSI_IPA_STATE_SET request being served by RTT_SET_RIPAS. */
 	struct {
+		uint64_t pending; /* the realm waits for the answer */
 		uint64_t addr;
 		uint64_t top;
 		uint64_t value;
@@ -222,6 +261,38 @@ static inline struct rec *rec_map(struct rmm *rmm, struct granule *g)
 {
 	return granule_map(rmm, g);
 }
+
+/* A REC's registers at creation and after CPU_ON: EL1h with D, A, I, F
+ * masked, the MMU off, PC = pc, X0 = x0 (and gprs, if any, for X0..X30). */
+void rec_reset_regs(struct rec *rec, uint64_t pc, const uint64_t *gprs, uint64_t x0);
+
+/* ---- running RECs (run.c) ---- */
+
+void realm_run_init(struct rd *rd);
+void realm_run_fini(struct rd *rd);
+/* Runs the REC (marked running, unlocked) until an exit for the host;
+ * fills *exit. */
+void rec_run(struct rmm *rmm, unsigned pe, struct granule *g_rec, struct rec *rec,
+	     const struct rmi_rec_enter *enter, struct rmi_rec_exit *exit);
+void rec_engine_destroy(struct rmm *rmm, struct granule *g_rec);
+/* After an RTT command removed or changed a valid entry of the realm at
+ * rd_addr (RTT locks released): returns once no engine of the realm can
+ * use the old translation. */
+void realm_tlbi(struct rmm *rmm, uint64_t rd_addr);
+/* A physical interrupt for PE pe: a REC running there exits with IRQ. */
+void rmm_pe_interrupt(struct rmm *rmm, unsigned pe);
+
+/* Where a realm IPA leads, for the RMM's own accesses to realm memory. */
+enum realm_ipa_state {
+	REALM_IPA_MAPPED,   /* ASSIGNED, RIPAS RAM: *pa is where */
+	REALM_IPA_EMPTY,    /* RIPAS EMPTY: the realm has no memory there */
+	REALM_IPA_UNMAPPED, /* RIPAS RAM (or DESTROYED) with no DATA yet: the
+			       host must map it first; *level is where the walk
+			       stopped */
+};
+/* (rsi.c) The RD need not be locked: the REC calling is running. */
+enum realm_ipa_state realm_ipa_lookup(struct rmm *rmm, const struct rd *rd, uint64_t ipa,
+				      uint64_t *pa, int *level);
 
 /* ---- measurement (measure.c) ---- */
 

@@ -7,16 +7,7 @@
 #include "ccakit/abi/rsi.h"
 #include "rmm/rtt.h"
 
-/* Where a realm IPA leads, for the RMM's own accesses to realm memory. */
-enum realm_ipa_state {
-	REALM_IPA_MAPPED, /* ASSIGNED, RIPAS RAM: *pa is where */
-	REALM_IPA_EMPTY,  /* RIPAS EMPTY: the realm has no memory there */
-	REALM_IPA_UNMAPPED, /* RIPAS RAM (or DESTROYED) with no DATA yet: the
-			       host must map it first; *level is where the walk
-			       stopped */
-};
-
-static enum realm_ipa_state realm_ipa_lookup(struct rmm *rmm, const struct rd *rd, uint64_t ipa,
+enum realm_ipa_state realm_ipa_lookup(struct rmm *rmm, const struct rd *rd, uint64_t ipa,
 					     uint64_t *pa, int *level)
 {
 	struct rtt_walk wi;
@@ -161,6 +152,7 @@ static uint64_t rsi_ipa_state_set(struct rd *rd, struct rec *rec, uint64_t *x,
 	rec->ripas.top = top;
 	rec->ripas.value = ripas;
 	rec->ripas.change_destroyed = flags & RSI_CHANGE_DESTROYED;
+	rec->ripas.pending = 1;
 	out->action = RSI_ACTION_RIPAS_CHANGE;
 	return RSI_SUCCESS;
 }

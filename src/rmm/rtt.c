@@ -220,7 +220,11 @@ RMI_HANDLER(rmi_rtt_destroy)
 		}
 		granule_unlock(rtt);
 	}
-	rtt_cmd_unlock(&wi, g_rd);
+	granule_unlock(wi.g);
+	/* The table may have held valid unprotected mappings. */
+	if (ret == rmi_return(RMI_SUCCESS, 0))
+		realm_tlbi(rmm, rd_addr);
+	granule_unlock(g_rd);
 	return ret;
 }
 

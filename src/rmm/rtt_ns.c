@@ -75,6 +75,9 @@ RMI_HANDLER(rmi_rtt_unmap_unprotected)
 		ret = rmi_return(RMI_SUCCESS, 0);
 	}
 	res->x[0] = rtt_skip_non_live(&wi, ipa);
-	rtt_cmd_unlock(&wi, g_rd);
+	granule_unlock(wi.g);
+	if (ret == rmi_return(RMI_SUCCESS, 0))
+		realm_tlbi(rmm, rd_addr); /* the host may reuse its page on return */
+	granule_unlock(g_rd);
 	return ret;
 }

@@ -97,7 +97,10 @@ uint64_t tm_realm_params(struct tmach *t, struct trealm *r, unsigned s2sz, int l
 	r->s2sz = s2sz;
 	r->level_start = level_start;
 	r->rtt_num_start = num;
-	/* Start tables are contiguous: delegate them in a row. */
+	/* Start tables are contiguous and aligned to their total size:
+	 * delegate them in a row. */
+	while (t->next & ((uint64_t)num * GRANULE_SIZE - 1))
+		tm_granule(t);
 	r->rtt_base = tm_delegated(t);
 	for (unsigned i = 1; i < num; i++)
 		tm_delegated(t);
@@ -196,6 +199,30 @@ uint64_t tm_data_create(struct tmach *t, struct trealm *r, uint64_t ipa)
 		   RMI_SUCCESS, 0);
 	tm_realm_track_data(r, ipa, data);
 	return data;
+}
+
+uint64_t tm_code_page(struct tmach *t, struct trealm *r, uint64_t ipa, const uint32_t *insns,
+		      unsigned n)
+{
+	uint64_t src = tm_granule(t);
+	uint32_t *code = tm_ptr(t, src);
+	assert_true(n <= GRANULE_SIZE / 4);
+	for (unsigned i = 0; i < GRANULE_SIZE / 4; i++)
+		code[i] = i < n ? insns[i] : A64_WFI;
+	tm_rtt_map_to(t, r, ipa, 3);
+	assert_rmi(rmi(t, RMI_RTT_INIT_RIPAS, 3, r->rd, ipa, ipa + GRANULE_SIZE), RMI_SUCCESS, 0);
+	uint64_t data = tm_delegated(t);
+	assert_rmi(rmi(t, RMI_DATA_CREATE, 5, r->rd, data, ipa, src, (uint64_t)RMI_MEASURE_CONTENT),
+		   RMI_SUCCESS, 0);
+	tm_realm_track_data(r, ipa, data);
+	return data;
+}
+
+void tm_run_prepare(struct tmach *t, uint64_t run, uint64_t flags)
+{
+	struct rmi_rec_run *r = tm_ptr(t, run);
+	memset(&r->enter, 0, sizeof(r->enter));
+	r->enter.flags = flags;
 }
 
 void tm_realm_track_data(struct trealm *r, uint64_t ipa, uint64_t data)

@@ -99,6 +99,17 @@ uint64_t tm_rec_create(struct tmach *t, struct trealm *r, uint64_t mpidr, uint64
 /* An NS granule holding RmiRecParams (flags, mpidr, pc 0, GPRs 0) with 16
  * fresh delegated aux granules, also returned in aux_out unless NULL. */
 uint64_t tm_rec_params(struct tmach *t, uint64_t mpidr, uint64_t flags, uint64_t *aux_out);
+/* Instructions realms run in tests. */
+#define A64_WFI UINT32_C(0xd503207f)
+#define A64_WFE UINT32_C(0xd503205f)
+#define A64_SMC0 UINT32_C(0xd4000003)
+#define A64_B_SELF UINT32_C(0x14000000)
+/* A page of code at ipa (realm NEW): RTTs down to level 3, RIPAS RAM, then
+ * DATA holding insns[0..n) followed by WFIs. Returns the DATA granule. */
+uint64_t tm_code_page(struct tmach *t, struct trealm *r, uint64_t ipa, const uint32_t *insns,
+		      unsigned n);
+/* The run page's enter part for a plain entry with `flags`. */
+void tm_run_prepare(struct tmach *t, uint64_t run, uint64_t flags);
 /* DATA_CREATE of a measured zero page at ipa (RTTs must reach level 3). */
 uint64_t tm_data_create(struct tmach *t, struct trealm *r, uint64_t ipa);
 

@@ -92,6 +92,13 @@ static const char *status_str(uint64_t x0, char *buf, size_t len)
 }
 
 /* x0 must be one of the n statuses that follow (rmi_return values). */
+/* The RECs here run WFIs, entered with TRAP_WFI: each entry ends in a
+ * WFx exit, PC past the WFI. */
+static bool exited_on_wfi(const struct rmi_rec_run *run)
+{
+	return run->exit.exit_reason == RMI_EXIT_SYNC && run->exit.esr >> 26 == 0x01;
+}
+
 static bool allowed(struct worker *w, const char *what, uint64_t x0, unsigned n, ...)
 {
 	unsigned key = rmi_return_status(x0) * 4 + rmi_return_index(x0);
@@ -174,7 +181,9 @@ static bool own_realm_cycle(struct worker *w)
 		fail_worker(w, "RTT_INIT_RIPAS out_top 0x%llx", (unsigned long long)o.x[0]);
 		return false;
 	}
-	memset(tm_ptr(t, g[8]), 0x3c, GRANULE_SIZE);
+	/* The REC's code, at IPA 0x1000: WFIs, which it leaves by trapping. */
+	for (unsigned i = 0; i < GRANULE_SIZE / 4; i++)
+		((uint32_t *)tm_ptr(t, g[8]))[i] = A64_WFI;
 	STEP(w, NULL, RMI_DATA_CREATE, 5, rd, g[9], Z, g[8], (uint64_t)RMI_MEASURE_CONTENT);
 	STEP(w, NULL, RMI_DATA_CREATE, 5, rd, g[10], UINT64_C(0x1000), g[8],
 	     (uint64_t)RMI_NO_MEASURE_CONTENT);
@@ -203,13 +212,14 @@ static bool own_realm_cycle(struct worker *w)
 	for (unsigned i = 0; i < 3; i++) {
 		memset(tm_ptr(t, g[30]), 0xff, GRANULE_SIZE);
 		struct rmi_rec_run *run = tm_ptr(t, g[30]);
-		run->enter.flags = 0;
+		run->enter.flags = REC_ENTRY_FLAG_TRAP_WFI;
 		memset(run->enter.gicv3_lrs, 0, sizeof(run->enter.gicv3_lrs));
 		run->enter.gicv3_hcr = 0;
 		STEP(w, NULL, RMI_REC_ENTER, 2, g[13], g[30]);
-		if (run->exit.exit_reason != RMI_EXIT_IRQ) {
-			fail_worker(w, "REC_ENTER exit reason %llu",
-				    (unsigned long long)run->exit.exit_reason);
+		if (!exited_on_wfi(run)) {
+			fail_worker(w, "REC_ENTER exit reason %llu, ESR 0x%llx",
+				    (unsigned long long)run->exit.exit_reason,
+				    (unsigned long long)run->exit.esr);
 			return false;
 		}
 	}
@@ -465,13 +475,15 @@ static bool race_once(struct worker *w)
 	case 16: { /* REC_ENTER of E's RECs: busy (REC) when another PE runs it */
 		uint64_t rec = sh->e.recs[xorshift(w) & 1];
 		struct rmi_rec_run *run = tm_ptr(t, w->run);
+		run->enter.flags = REC_ENTRY_FLAG_TRAP_WFI;
 		run->exit.exit_reason = 0xff;
 		x0 = rmi_pe(t, pe, NULL, RMI_REC_ENTER, 2, rec, w->run);
 		if (!allowed(w, "REC_ENTER", x0, 2, OK, E_REC))
 			return false;
-		if (x0 == OK && run->exit.exit_reason != RMI_EXIT_IRQ) {
-			fail_worker(w, "REC_ENTER exit reason %llu",
-				    (unsigned long long)run->exit.exit_reason);
+		if (x0 == OK && !exited_on_wfi(run)) {
+			fail_worker(w, "REC_ENTER exit reason %llu, ESR 0x%llx",
+				    (unsigned long long)run->exit.exit_reason,
+				    (unsigned long long)run->exit.esr);
 			return false;
 		}
 		return true;
@@ -532,8 +544,11 @@ static void *worker_main(void *arg)
 
 static void own_realm_setup(struct tmach *t, struct worker *w)
 {
+	while (t->next & (2 * GRANULE_SIZE - 1))
+		tm_granule(t);
 	for (unsigned i = 0; i < 32; i++)
-		w->g[i] = tm_granule(t); /* consecutive: g[0], g[1] are contiguous */
+		w->g[i] = tm_granule(t); /* consecutive: g[0], g[1] are contiguous and
+					    aligned, as two start tables must be */
 }
 
 static void shared_setup(struct tmach *t, struct shared *sh, struct worker *ws, unsigned nw)
@@ -546,6 +561,7 @@ static void shared_setup(struct tmach *t, struct shared *sh, struct worker *ws, 
 	tm_rtt_map_to(t, &sh->s, 0, 2);
 	tm_rtt_map_to(t, &sh->s, IPA_NS, 3);
 	tm_realm_create(t, &sh->e, 40, 1, 2);
+	tm_code_page(t, &sh->e, 0, NULL, 0);
 	tm_rec_create(t, &sh->e, 0, RMI_REC_FLAG_RUNNABLE, NULL);
 	tm_rec_create(t, &sh->e, 1, RMI_REC_FLAG_RUNNABLE, NULL);
 	assert_rmi(rmi(t, RMI_REALM_ACTIVATE, 1, sh->e.rd), RMI_SUCCESS, 0);

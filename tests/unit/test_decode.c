@@ -1,5 +1,5 @@
-/* The data-abort syndrome decoder against encodings produced by the GNU
- * assembler (aarch64-linux-gnu-as -march=armv8.3-a). */
+/* The data-abort and system-register syndrome decoders against encodings
+ * produced by the GNU assembler (aarch64-linux-gnu-as -march=armv8.3-a). */
 #include "harness.h"
 
 #include "cpu/decode.h"
@@ -121,6 +121,64 @@ static void wfi_and_wfe_are_recognised(void **state)
 	assert_false(decode_wfx(0xd503201f, &wfe)); /* nop */
 }
 
+struct sysreg_vector {
+	uint32_t insn;
+	const char *text;
+	struct sysreg_access a;
+};
+
+static const struct sysreg_vector sysreg_vectors[] = {
+	{ 0xd538cc02, "mrs x2, ICC_IAR1_EL1", { 3, 0, 12, 12, 0, 2, true } },
+	{ 0xd518cc23, "msr ICC_EOIR1_EL1, x3", { 3, 0, 12, 12, 1, 3, false } },
+	{ 0xd518cba0, "msr S3_0_C12_C11_5, x0", { 3, 0, 12, 11, 5, 0, false } },
+	{ 0xd538461e, "mrs x30, ICC_PMR_EL1", { 3, 0, 4, 6, 0, 30, true } },
+	{ 0xd518461f, "msr ICC_PMR_EL1, xzr", { 3, 0, 4, 6, 0, 31, false } },
+	{ 0xd538c945, "mrs x5, ICC_AP1R2_EL1", { 3, 0, 12, 9, 2, 5, true } },
+	{ 0xd533f107, "mrs x7, S2_3_C15_C1_0", { 2, 3, 15, 1, 0, 7, true } },
+	{ 0xd53be041, "mrs x1, CNTVCT_EL0", { 3, 3, 14, 0, 2, 1, true } },
+};
+
+static void mrs_and_msr_decode_to_their_register_encoding(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(sysreg_vectors); i++) {
+		const struct sysreg_vector *v = &sysreg_vectors[i];
+		struct sysreg_access a;
+		if (!decode_sysreg(v->insn, &a))
+			fail_msg("%s: not decoded", v->text);
+		if (a.op0 != v->a.op0 || a.op1 != v->a.op1 || a.crn != v->a.crn ||
+		    a.crm != v->a.crm || a.op2 != v->a.op2 || a.rt != v->a.rt ||
+		    a.read != v->a.read)
+			fail_msg("%s: S%u_%u_C%u_C%u_%u rt %u read %d", v->text, a.op0, a.op1,
+				 a.crn, a.crm, a.op2, a.rt, a.read);
+	}
+}
+
+static void other_instructions_are_not_sysreg_accesses(void **state)
+{
+	(void)state;
+	struct sysreg_access a;
+	assert_false(decode_sysreg(0x8b020020, &a)); /* add x0, x1, x2 */
+	assert_false(decode_sysreg(0xd50342df, &a)); /* msr daifset, #2 */
+	assert_false(decode_sysreg(0xd503207f, &a)); /* wfi */
+	assert_false(decode_sysreg(0xd508871f, &a)); /* tlbi vmalle1 */
+	assert_false(decode_sysreg(0xf9400022, &a)); /* ldr x2, [x1] */
+}
+
+static void sysreg_iss_packs_the_fields_where_esr_has_them(void **state)
+{
+	(void)state;
+	struct sysreg_access a;
+	assert_true(decode_sysreg(0xd538cc02, &a)); /* mrs x2, ICC_IAR1_EL1 */
+	/* Op0 3 | Op2 0 | Op1 0 | CRn 12 | Rt 2 | CRm 12 | read */
+	assert_int_equal(sysreg_iss(&a), 3u << 20 | 12u << 10 | 2u << 5 | 12u << 1 | 1u);
+	assert_int_equal(sysreg_iss(&a), 0x303059);
+	assert_true(decode_sysreg(0xd518cba0, &a)); /* msr ICC_SGI1R_EL1, x0 */
+	assert_int_equal(sysreg_iss(&a), 3u << 20 | 5u << 17 | 12u << 10 | 11u << 1);
+	assert_true(decode_sysreg(0xd53be041, &a)); /* mrs x1, CNTVCT_EL0 */
+	assert_int_equal(sysreg_iss(&a), 3u << 20 | 2u << 17 | 3u << 14 | 14u << 10 | 1u << 5 | 1u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -129,6 +187,9 @@ int main(void)
 		cmocka_unit_test(non_memory_instructions_are_not_decoded),
 		cmocka_unit_test(iss_packs_the_fields_where_esr_has_them),
 		cmocka_unit_test(wfi_and_wfe_are_recognised),
+		cmocka_unit_test(mrs_and_msr_decode_to_their_register_encoding),
+		cmocka_unit_test(other_instructions_are_not_sysreg_accesses),
+		cmocka_unit_test(sysreg_iss_packs_the_fields_where_esr_has_them),
 	};
 	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);
 }

@@ -203,7 +203,7 @@ static void psci_exits_are_completed_for_the_target_rec(void **state)
 	assert_int_equal(host_psci_exit(h, r, r->recs[0].pa, o.gprs, &ev), 0);
 	assert_int_equal(ev, HOST_PSCI_NONE);
 	assert_true(wb_rec(&tw, r->recs[1].pa)->runnable);
-	assert_int_equal(caller->gprs[0], PSCI_SUCCESS);
+	assert_int_equal(caller->regs.x[0], PSCI_SUCCESS);
 
 	const uint64_t off[2] = { PSCI_SYSTEM_OFF, 0 }, bad[2] = { PSCI_CPU_ON, 0xff };
 	assert_int_equal(host_psci_exit(h, r, r->recs[0].pa, off, &ev), 0);

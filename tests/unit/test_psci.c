@@ -83,9 +83,9 @@ static void cpu_on_is_forwarded_and_completed_by_the_host(void **state)
 		   RMI_SUCCESS, 0);
 	struct rec *r1 = wb_rec(f.t, f.rec[1]), *r0 = wb_rec(f.t, f.rec[0]);
 	assert_true(r1->runnable);
-	assert_int_equal(r1->pc, 0x40001000);
-	assert_int_equal(r1->gprs[0], 0xc0ffee);
-	assert_int_equal(r0->gprs[0], PSCI_SUCCESS);
+	assert_int_equal(r1->regs.pc, 0x40001000);
+	assert_int_equal(r1->regs.x[0], 0xc0ffee);
+	assert_int_equal(r0->regs.x[0], PSCI_SUCCESS);
 	assert_false(r0->psci.pending);
 	assert_rmi(rmi(f.t, RMI_REC_ENTER, 2, f.rec[0], run), RMI_SUCCESS, 0);
 	assert_rmi(rmi(f.t, RMI_REC_ENTER, 2, f.rec[1], run), RMI_SUCCESS, 0);
@@ -94,7 +94,7 @@ static void cpu_on_is_forwarded_and_completed_by_the_host(void **state)
 	assert_true(call(&f, 0, x, PSCI_CPU_ON, &o));
 	assert_rmi(rmi(f.t, RMI_PSCI_COMPLETE, 3, f.rec[0], f.rec[1], (uint64_t)PSCI_SUCCESS),
 		   RMI_SUCCESS, 0);
-	assert_int_equal(wb_rec(f.t, f.rec[0])->gprs[0], NEG(PSCI_ALREADY_ON));
+	assert_int_equal(wb_rec(f.t, f.rec[0])->regs.x[0], NEG(PSCI_ALREADY_ON));
 	fx_close(&f);
 }
 
@@ -139,7 +139,7 @@ static void affinity_info_of_others_goes_through_the_host(void **state)
 		   RMI_ERROR_INPUT, 0);
 	assert_rmi(rmi(f.t, RMI_PSCI_COMPLETE, 3, f.rec[0], f.rec[2], (uint64_t)PSCI_SUCCESS),
 		   RMI_SUCCESS, 0);
-	assert_int_equal(wb_rec(f.t, f.rec[0])->gprs[0], PSCI_AFFINITY_OFF);
+	assert_int_equal(wb_rec(f.t, f.rec[0])->regs.x[0], PSCI_AFFINITY_OFF);
 	fx_close(&f);
 }
 

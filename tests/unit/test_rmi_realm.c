@@ -182,6 +182,9 @@ static const struct acs_row create_rows[] = {
 	{ "rd_state", "RD_STATE_REC_AUX", RMI_ERROR_INPUT, 0 },
 	{ "rtt_num_level", "RTT_NUM_START_TOO_FEW", RMI_ERROR_INPUT, 0 },
 	{ "rtt_num_level", "RTT_NUM_START_TOO_MANY", RMI_ERROR_INPUT, 0 },
+	/* Concatenated start tables aligned to a granule but not to their
+	 * size: VTTBR_EL2 cannot point at them (1.1's rule, kept in 1.0). */
+	{ "rtt_align", "RTT_CONCATENATED_UNALIGNED", RMI_ERROR_INPUT, 0 },
 	{ "rtt_num_level", "RTT_START_LEVEL_4", RMI_ERROR_INPUT, 0 },
 	{ "rtt_num_level", "RTT_START_LEVEL_MINUS_1", RMI_ERROR_INPUT, 0 },
 	{ "rtt_state", "RTT_SECOND_UNDELEGATED", RMI_ERROR_INPUT, 0 },
@@ -255,6 +258,9 @@ static void realm_create_row(void **state)
 		rd = p->rtt_base + GRANULE_SIZE;
 	} else if (acs_is(row, "RTT_UNALIGNED")) {
 		p->rtt_base += 0x800;
+	} else if (acs_is(row, "RTT_CONCATENATED_UNALIGNED")) {
+		assert_int_equal(p->rtt_num_start, 2);
+		p->rtt_base += GRANULE_SIZE;
 	} else if (acs_is(row, "RTT_START_INVALID")) {
 		p->rtt_level_start = 2;
 	} else if (acs_is(row, "RTT_NUM_START_TOO_FEW")) {

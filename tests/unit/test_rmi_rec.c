@@ -263,10 +263,10 @@ static void rec_create_succeeds_and_reads_back_rec(void **state)
 	assert_int_equal(w->mpidr, 0);
 	assert_int_equal(w->index, 0);
 	assert_int_equal(w->runnable, 1);
-	assert_int_equal(w->pc, 0x80000);
+	assert_int_equal(w->regs.pc, 0x80000);
 	for (unsigned i = 0; i < RMI_REC_RUN_GPRS; i++)
-		assert_int_equal(w->gprs[i], i < 8 ? 0x100 + i : 0);
-	assert_int_equal(w->pstate, 0x3c5); /* EL1h, DAIF masked */
+		assert_int_equal(w->regs.x[i], i < 8 ? 0x100 + i : 0);
+	assert_int_equal(w->regs.pstate, 0x3c5); /* EL1h, DAIF masked */
 	assert_int_equal(w->num_aux, 16);
 	for (unsigned i = 0; i < 16; i++)
 		assert_int_equal(w->aux[i], p->aux[i]);
@@ -778,16 +778,16 @@ static void psci_complete_row(void **state)
 		wb_rec_set_psci_request(t, s.rec, fid, target_mpidr, 0x80000, 0xc0ffee);
 	if (acs_is(row, "CALLING_RUNNING"))
 		wb_rec_set_running(t, s.rec, true);
-	wb_rec(t, s.rec)->gprs[0] = 0x5a5a;
+	wb_rec(t, s.rec)->regs.x[0] = 0x5a5a;
 
 	assert_acs_row(rmi(t, RMI_PSCI_COMPLETE, 3, calling, target, status), row);
 
 	/* Nothing completed: the request is still pending, the target still off,
 	 * the caller's X0 untouched. */
 	assert_int_equal(wb_rec(t, s.rec)->psci.pending, request);
-	assert_int_equal(wb_rec(t, s.rec)->gprs[0], 0x5a5a);
+	assert_int_equal(wb_rec(t, s.rec)->regs.x[0], 0x5a5a);
 	assert_int_equal(wb_rec(t, rec1)->runnable, 0);
-	assert_int_equal(wb_rec(t, b0)->gprs[0], 0);
+	assert_int_equal(wb_rec(t, b0)->regs.x[0], 0);
 	wb_rec_set_running(t, s.rec, false);
 	tm_realm_teardown(t, &s.r);
 	tm_realm_teardown(t, &b);
@@ -827,13 +827,13 @@ static void psci_complete_cpu_on_success_makes_target_runnable(void **state)
 		   RMI_SUCCESS, 0);
 	const struct rec *caller = wb_rec(t, f.rec0), *target = wb_rec(t, f.rec1);
 	assert_int_equal(caller->psci.pending, 0);
-	assert_int_equal(caller->gprs[0], PSCI_SUCCESS);
+	assert_int_equal(caller->regs.x[0], PSCI_SUCCESS);
 	assert_int_equal(target->runnable, 1);
-	assert_int_equal(target->pc, 0x88000);
-	assert_int_equal(target->gprs[0], 0xc0ffee);
+	assert_int_equal(target->regs.pc, 0x88000);
+	assert_int_equal(target->regs.x[0], 0xc0ffee);
 	for (unsigned i = 1; i < RMI_REC_RUN_GPRS; i++)
-		assert_int_equal(target->gprs[i], 0);
-	assert_int_equal(target->pstate, 0x3c5);
+		assert_int_equal(target->regs.x[i], 0);
+	assert_int_equal(target->regs.pstate, 0x3c5);
 
 	/* After: both enter; the request cannot be completed twice. */
 	assert_rmi(rmi(t, RMI_REC_ENTER, 2, f.rec0, f.run), RMI_SUCCESS, 0);
@@ -854,7 +854,7 @@ static void psci_complete_cpu_on_denied_leaves_target_off(void **state)
 	assert_rmi(rmi(t, RMI_PSCI_COMPLETE, 3, f.rec0, f.rec1, (uint64_t)(int64_t)PSCI_DENIED),
 		   RMI_SUCCESS, 0);
 	assert_int_equal(wb_rec(t, f.rec0)->psci.pending, 0);
-	assert_int_equal(wb_rec(t, f.rec0)->gprs[0], (uint64_t)(int64_t)PSCI_DENIED);
+	assert_int_equal(wb_rec(t, f.rec0)->regs.x[0], (uint64_t)(int64_t)PSCI_DENIED);
 	assert_int_equal(wb_rec(t, f.rec1)->runnable, 0);
 	assert_rmi(rmi(t, RMI_REC_ENTER, 2, f.rec0, f.run), RMI_SUCCESS, 0);
 	assert_rmi(rmi(t, RMI_REC_ENTER, 2, f.rec1, f.run), RMI_ERROR_REC, 0);
@@ -869,13 +869,13 @@ static void psci_complete_cpu_on_reports_already_on_for_runnable_target(void **s
 	psci_fix(&f, true);
 	struct tmach *t = f.t;
 	wb_rec_set_psci_request(t, f.rec0, PSCI_CPU_ON, 1, 0x88000, 0x77);
-	uint64_t pc = wb_rec(t, f.rec1)->pc;
+	uint64_t pc = wb_rec(t, f.rec1)->regs.pc;
 	assert_rmi(rmi(t, RMI_PSCI_COMPLETE, 3, f.rec0, f.rec1, (uint64_t)PSCI_SUCCESS),
 		   RMI_SUCCESS, 0);
-	assert_int_equal(wb_rec(t, f.rec0)->gprs[0], (uint64_t)(int64_t)PSCI_ALREADY_ON);
+	assert_int_equal(wb_rec(t, f.rec0)->regs.x[0], (uint64_t)(int64_t)PSCI_ALREADY_ON);
 	assert_int_equal(wb_rec(t, f.rec0)->psci.pending, 0);
 	/* The running target is not reset. */
-	assert_int_equal(wb_rec(t, f.rec1)->pc, pc);
+	assert_int_equal(wb_rec(t, f.rec1)->regs.pc, pc);
 	assert_int_equal(wb_rec(t, f.rec1)->runnable, 1);
 	tm_realm_teardown(t, &f.r);
 	acs_machine_destroy(t);
@@ -891,7 +891,7 @@ static void psci_complete_affinity_info_reports_target_on_or_off(void **state)
 		wb_rec_set_psci_request(t, f.rec0, PSCI_AFFINITY_INFO, 1, 0, 0);
 		assert_rmi(rmi(t, RMI_PSCI_COMPLETE, 3, f.rec0, f.rec1, (uint64_t)PSCI_SUCCESS),
 			   RMI_SUCCESS, 0);
-		assert_int_equal(wb_rec(t, f.rec0)->gprs[0],
+		assert_int_equal(wb_rec(t, f.rec0)->regs.x[0],
 				 on ? PSCI_AFFINITY_ON : PSCI_AFFINITY_OFF);
 		assert_int_equal(wb_rec(t, f.rec0)->psci.pending, 0);
 		assert_int_equal(wb_rec(t, f.rec1)->runnable, (uint64_t)on);

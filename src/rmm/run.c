@@ -1,0 +1,844 @@
+/* Running a REC: the second half of RMI_REC_ENTER. The REC's vCPU runs until
+ * something needs the host, and the exit record says what (spec notes,
+ * section 5, "What the host sees on SYNC exits"; TF-RMM's exit handling
+ * gives the order of the checks).
+ *
+ * Each REC has its own engine (an engine's cached exception level is
+ * always its REC's: docs/unicorn-notes.md, fact 8), created at its first
+ * entry and destroyed with the REC. The REC granule holds X0..X30, PC and
+ * PSTATE between entries; the engine holds the rest.
+ *
+ * The RECs of one realm take turns (the RD's run lock): guest atomics are
+ * not atomic across engines on different host threads. A REC runs for at
+ * most one time slice per entry, so the host always gets control back.
+ *
+ * Stage-2 TLB: an RTT command that removes or changes a valid entry of an
+ * active realm calls realm_tlbi() after releasing its RTT locks, which kicks
+ * the realm's running engine (if any) and waits until it has stopped; every
+ * engine flushes before its next run when the realm's TLB generation moved.
+ * Only then may the command scrub or hand back the granule. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ccakit/abi/psci.h"
+#include "ccakit/abi/rsi.h"
+#include "cpu/decode.h"
+#include "cpu/stage1.h"
+#include "rmm/rtt.h"
+#include "rmm/vgic.h"
+
+/* ESR_ELx fields (Arm ARM D24.2.40). */
+#define ESR_EC_SHIFT 26
+#define ESR_EC_UNKNOWN UINT64_C(0x00)
+#define ESR_EC_WFX UINT64_C(0x01)
+#define ESR_EC_SVC64 UINT64_C(0x15)
+#define ESR_EC_SYSREG UINT64_C(0x18)
+#define ESR_EC_IABT_LOW UINT64_C(0x20)
+#define ESR_EC_IABT_CUR UINT64_C(0x21)
+#define ESR_EC_DABT_LOW UINT64_C(0x24)
+#define ESR_EC_DABT_CUR UINT64_C(0x25)
+#define ESR_EC_BRK64 UINT64_C(0x3c)
+#define ESR_EC_MASK (UINT64_C(0x3f) << ESR_EC_SHIFT)
+#define ESR_IL (UINT64_C(1) << 25)
+#define ESR_ISV (UINT64_C(1) << 24)
+#define ESR_SAS_MASK (UINT64_C(3) << 22)
+#define ESR_SSE (UINT64_C(1) << 21)
+#define ESR_SRT_SHIFT 16
+#define ESR_SF (UINT64_C(1) << 15)
+#define ESR_SET_MASK (UINT64_C(3) << 11)
+#define ESR_FNV (UINT64_C(1) << 10)
+#define ESR_EA (UINT64_C(1) << 9)
+#define ESR_S1PTW (UINT64_C(1) << 7)
+#define ESR_WNR (UINT64_C(1) << 6)
+#define ESR_FSC_MASK UINT64_C(0x3f)
+#define ESR_WFX_TI_WFE UINT64_C(1)
+/* Fault status codes. */
+#define FSC_TRANSLATION(level) (UINT64_C(0x04) + (uint64_t)(level))
+#define FSC_ACCESS_FLAG(level) (UINT64_C(0x08) + (uint64_t)(level))
+#define FSC_PERMISSION(level) (UINT64_C(0x0c) + (uint64_t)(level))
+#define FSC_SEA UINT64_C(0x10)
+#define FSC_ALIGNMENT UINT64_C(0x21)
+#define FSC_GPF UINT64_C(0x28)
+/* What the host may see of a data abort (TF-RMM's masks). */
+#define ESR_NONEMULATED_ABORT_MASK (ESR_EC_MASK | ESR_SET_MASK | ESR_FNV | ESR_EA | ESR_FSC_MASK)
+#define ESR_EMULATED_ABORT_MASK                                                                  \
+	(ESR_NONEMULATED_ABORT_MASK | ESR_ISV | ESR_SAS_MASK | ESR_SF | ESR_WNR)
+
+#define PSTATE_EL_SHIFT 2
+#define PSTATE_IRQ_FIQ_MASK (UINT64_C(3) << 6)
+#define SCTLR_M UINT64_C(1)
+#define CNT_CTL_ENABLE UINT64_C(1)
+#define CNT_CTL_IMASK UINT64_C(2)
+#define CNT_CTL_ISTATUS UINT64_C(4)
+#define HPFAR_FIPA_SHIFT 8 /* HPFAR_EL2.FIPA holds IPA[47:12] at [43:4] */
+#define INSN_SIZE 4
+
+/* One REC_ENTER in progress: what the SMC hook and the exit handlers share. */
+struct run_ctx {
+	struct rmm *rmm;
+	unsigned pe;
+	struct rec *rec;
+	struct rd *rd;
+	struct vcpu *v;
+	struct rmi_rec_exit *exit;
+	uint64_t flags;    /* RmiRecEnter.flags of this entry */
+	bool done;         /* the exit record is ready for the host */
+	bool rewind_smc;   /* the SMC is to be executed again after the exit */
+};
+
+/* ---- the realm's runtime state, in its RD ---- */
+
+void realm_run_init(struct rd *rd)
+{
+	pthread_mutex_init(&rd->run.run_lock, NULL);
+	pthread_mutex_init(&rd->run.tlb_lock, NULL);
+	pthread_cond_init(&rd->run.tlb_cond, NULL);
+	rd->run.running = NULL;
+	rd->run.tlb_gen = 0;
+}
+
+void realm_run_fini(struct rd *rd)
+{
+	pthread_mutex_destroy(&rd->run.run_lock);
+	pthread_mutex_destroy(&rd->run.tlb_lock);
+	pthread_cond_destroy(&rd->run.tlb_cond);
+}
+
+void realm_tlbi(struct rmm *rmm, uint64_t rd_addr)
+{
+	struct rd *rd = rd_map(rmm, granule_at(rmm, rd_addr));
+	pthread_mutex_lock(&rd->run.tlb_lock);
+	uint64_t gen = ++rd->run.tlb_gen;
+	while (rd->run.running && rd->run.running_gen < gen) {
+		vcpu_kick(rd->run.running);
+		pthread_cond_wait(&rd->run.tlb_cond, &rd->run.tlb_lock);
+	}
+	pthread_mutex_unlock(&rd->run.tlb_lock);
+}
+
+/* ---- engines ---- */
+
+static bool ns_read(void *ctx, uint64_t pa, void *buf, unsigned len)
+{
+	return plat_ns_read(ctx, pa, buf, len);
+}
+
+static bool ns_write(void *ctx, uint64_t pa, const void *buf, unsigned len)
+{
+	return plat_ns_write(ctx, pa, buf, len);
+}
+
+static bool on_smc(void *ctx, struct vcpu *v);
+
+/* The REC's engine, created at its first entry with the REC's registers. */
+static struct vcpu *rec_engine(struct rmm *rmm, struct granule *g_rec, struct rec *rec,
+			       struct rd *rd)
+{
+	size_t idx = plat_granule_index(rmm->plat, granule_pa(rmm, g_rec));
+	struct vcpu *v = rmm->engines[idx];
+	if (v)
+		return v;
+	struct vcpu_memory mem = {
+		.dram = plat_sys_ptr(rmm->plat, rmm->plat->dram_base),
+		.dram_base = rmm->plat->dram_base,
+		.dram_size = rmm->plat->dram_size,
+		.ns_read = ns_read,
+		.ns_write = ns_write,
+		.ns_ctx = rmm->plat,
+	};
+	char err[160];
+	if (vcpu_create(&mem, &v, err, sizeof(err)) != 0) {
+		/* The host process is out of memory or threads: nothing a
+		 * realm or host did, and nothing REC_ENTER can report. */
+		fprintf(stderr, "ccakit: RMM: cannot create a vCPU: %s\n", err);
+		abort();
+	}
+	struct vcpu_stage2 s2 = {
+		.rtt_base = rd->rtt_base,
+		.s2sz = rd->s2sz,
+		.start_level = rd->rtt_level_start,
+		.vmid = rd->vmid,
+	};
+	vcpu_set_stage2(v, &s2);
+	pthread_mutex_lock(&rd->run.tlb_lock);
+	rec->engine_tlb_gen = rd->run.tlb_gen;
+	pthread_mutex_unlock(&rd->run.tlb_lock);
+	vcpu_load(v, &rec->regs);
+	rec->regs_reset = 0;
+	rmm->engines[idx] = v;
+	return v;
+}
+
+void rec_engine_destroy(struct rmm *rmm, struct granule *g_rec)
+{
+	size_t idx = plat_granule_index(rmm->plat, granule_pa(rmm, g_rec));
+	vcpu_destroy(rmm->engines[idx]);
+	rmm->engines[idx] = NULL;
+}
+
+/* ---- realm memory, as the RMM reaches it ---- */
+
+/* The IPA a guest VA stands for under the REC's stage 1; false if the
+ * guest's own translation faults. */
+static bool va_to_ipa(struct run_ctx *c, uint64_t va, enum s1_access acc, uint64_t *ipa);
+
+/* Reads `len` bytes of protected realm memory at ipa (within a granule). */
+static bool realm_read(struct run_ctx *c, uint64_t ipa, void *buf, size_t len)
+{
+	uint64_t pa;
+	int level;
+	if (!ipa_in_par(c->rd, ipa) ||
+	    realm_ipa_lookup(c->rmm, c->rd, ipa, &pa, &level) != REALM_IPA_MAPPED)
+		return false;
+	memcpy(buf, plat_sys_ptr(c->rmm->plat, pa), len);
+	return true;
+}
+
+/* The instruction at the REC's PC, for the exits that need decoding. */
+static bool fetch_insn(struct run_ctx *c, uint32_t *insn)
+{
+	uint64_t ipa;
+	return va_to_ipa(c, vcpu_get_pc(c->v), S1_EXEC, &ipa) &&
+	       (ipa & (INSN_SIZE - 1)) == 0 && realm_read(c, ipa, insn, sizeof(*insn));
+}
+
+static bool s1_read_desc(void *ctx, uint64_t ipa, uint64_t *desc)
+{
+	return realm_read(ctx, ipa, desc, sizeof(*desc));
+}
+
+static void s1_regime_of(struct vcpu *v, struct s1_regime *r)
+{
+	r->sctlr_el1 = vcpu_get_sysreg(v, VCPU_SCTLR_EL1);
+	r->tcr_el1 = vcpu_get_sysreg(v, VCPU_TCR_EL1);
+	r->ttbr0_el1 = vcpu_get_sysreg(v, VCPU_TTBR0_EL1);
+	r->ttbr1_el1 = vcpu_get_sysreg(v, VCPU_TTBR1_EL1);
+}
+
+static unsigned current_el(struct vcpu *v)
+{
+	return (unsigned)(vcpu_get_pstate(v) >> PSTATE_EL_SHIFT) & 3;
+}
+
+static bool va_to_ipa(struct run_ctx *c, uint64_t va, enum s1_access acc, uint64_t *ipa)
+{
+	struct s1_regime r;
+	struct s1_result res;
+	s1_regime_of(c->v, &r);
+	s1_translate(&r, va, acc, current_el(c->v) == 0, false, s1_read_desc, c, &res);
+	*ipa = res.oa;
+	return !res.fault;
+}
+
+/* ---- exceptions for the realm ---- */
+
+static uint64_t esr_ec(struct vcpu *v, uint64_t ec_low, uint64_t ec_cur)
+{
+	return (current_el(v) == 0 ? ec_low : ec_cur) << ESR_EC_SHIFT;
+}
+
+static void inject(struct run_ctx *c, uint64_t esr, uint64_t far)
+{
+	if (!vcpu_inject_sync(c->v, esr, far)) {
+		/* Only the EL0 path can fail, and only if the engine refuses a
+		 * virtual IRQ it has always taken: an engine invariant. */
+		fprintf(stderr, "ccakit: RMM: cannot inject an exception into REC %llu\n",
+			(unsigned long long)c->rec->index);
+		abort();
+	}
+}
+
+static void inject_undef(struct run_ctx *c)
+{
+	inject(c, ESR_EC_UNKNOWN << ESR_EC_SHIFT | ESR_IL, 0);
+}
+
+/* A synchronous external abort on a data access (or a fetch) at va. */
+static void inject_sea(struct run_ctx *c, bool fetch, uint64_t va)
+{
+	uint64_t ec = fetch ? esr_ec(c->v, ESR_EC_IABT_LOW, ESR_EC_IABT_CUR)
+			    : esr_ec(c->v, ESR_EC_DABT_LOW, ESR_EC_DABT_CUR);
+	inject(c, ec | ESR_IL | FSC_SEA, va);
+}
+
+/* ---- exit records ---- */
+
+static void exit_sync(struct run_ctx *c, uint64_t esr, uint64_t far, uint64_t hpfar)
+{
+	c->exit->exit_reason = RMI_EXIT_SYNC;
+	c->exit->esr = esr;
+	c->exit->far = far;
+	c->exit->hpfar = hpfar;
+	c->done = true;
+}
+
+/* The state of the REC's timers the host sees on every exit: CTL with
+ * ISTATUS as the counter says now. */
+static uint64_t timer_ctl(uint64_t ctl, uint64_t cval, uint64_t now)
+{
+	ctl &= CNT_CTL_ENABLE | CNT_CTL_IMASK;
+	if ((ctl & CNT_CTL_ENABLE) && now >= cval)
+		ctl |= CNT_CTL_ISTATUS;
+	return ctl;
+}
+
+static void exit_common(struct run_ctx *c)
+{
+	struct rmi_rec_exit *e = c->exit;
+	uint64_t now = vcpu_counter_now();
+	e->cntv_cval = vcpu_get_sysreg(c->v, VCPU_CNTV_CVAL);
+	e->cntv_ctl = timer_ctl(vcpu_get_sysreg(c->v, VCPU_CNTV_CTL), e->cntv_cval, now);
+	e->cntp_cval = vcpu_get_sysreg(c->v, VCPU_CNTP_CVAL);
+	e->cntp_ctl = timer_ctl(vcpu_get_sysreg(c->v, VCPU_CNTP_CTL), e->cntp_cval, now);
+	e->gicv3_hcr = c->rec->vgic.hcr & ~ICH_HCR_EN;
+	memcpy(e->gicv3_lrs, c->rec->vgic.lrs, sizeof(e->gicv3_lrs));
+	e->gicv3_misr = vgic_misr(&c->rec->vgic);
+	e->gicv3_vmcr = c->rec->vgic.vmcr;
+}
+
+/* ---- SMCs: RSI and PSCI ---- */
+
+#define SMC_ARGS 18
+
+static void smc_psci(struct run_ctx *c, uint64_t *x)
+{
+	struct psci_outcome po;
+	psci_handle(c->rec, c->rd, x, &po);
+	vcpu_set_x(c->v, 0, x[0]);
+	if (po.exit) {
+		c->exit->exit_reason = RMI_EXIT_PSCI;
+		c->exit->gprs[0] = po.gprs[0];
+		c->exit->gprs[1] = po.gprs[1];
+		c->done = true;
+	}
+}
+
+static void smc_rsi(struct run_ctx *c, uint64_t *x)
+{
+	struct rsi_outcome out;
+	rsi_handle(c->rmm, c->pe, c->rec, c->rd, x, &out);
+	switch (out.action) {
+	case RSI_ACTION_DONE:
+		vcpu_set_xs(c->v, 9, x); /* results are in X0..X8 */
+		return;
+	case RSI_ACTION_HOST_CALL:
+		vcpu_set_x(c->v, 0, x[0]);
+		c->exit->exit_reason = RMI_EXIT_HOST_CALL;
+		c->exit->imm = out.imm;
+		memcpy(c->exit->gprs, out.gprs, sizeof(c->exit->gprs));
+		c->done = true;
+		return;
+	case RSI_ACTION_RIPAS_CHANGE:
+		c->exit->exit_reason = RMI_EXIT_RIPAS_CHANGE;
+		c->exit->ripas_base = c->rec->ripas.addr;
+		c->exit->ripas_top = c->rec->ripas.top;
+		c->exit->ripas_value = (uint8_t)c->rec->ripas.value;
+		c->done = true;
+		return;
+	case RSI_ACTION_BUFFER_ABORT:
+		/* As a stage-2 data abort at the buffer; the SMC is made
+		 * again once the host has mapped it. */
+		exit_sync(c, ESR_EC_DABT_LOW << ESR_EC_SHIFT | FSC_TRANSLATION(out.level), 0,
+			  (out.ipa & ~GRANULE_MASK) >> HPFAR_FIPA_SHIFT);
+		c->rewind_smc = true;
+		return;
+	}
+}
+
+/* The SMC hook: calls the RMM answers itself go on at once. */
+static bool on_smc(void *ctx, struct vcpu *v)
+{
+	struct run_ctx *c = ctx;
+	uint64_t x[SMC_ARGS] = { 0 };
+	vcpu_get_xs(v, 11, x); /* RSI takes at most X0..X10 */
+	if (smccc_fid(x[0]) == SMCCC_VERSION_FID)
+		vcpu_set_x(v, 0, SMCCC_VERSION_1_2);
+	else if (psci_is_call(x[0]))
+		smc_psci(c, x);
+	else
+		smc_rsi(c, x);
+	return !c->done;
+}
+
+/* ---- aborts ---- */
+
+/* Why a stage-2 access at ipa faulted, from the RMM's own walk: the fault
+ * status code the hardware reports, and the entry's kind and RIPAS. */
+struct s2_fault {
+	uint64_t fsc;
+	enum s2tte_kind kind;
+	enum rmi_ripas ripas;
+	bool ok; /* the entry permits the access now (a stale TLB entry) */
+};
+
+static void s2_classify(struct run_ctx *c, uint64_t ipa, bool write, bool fetch,
+			struct s2_fault *f)
+{
+	struct rtt_walk wi;
+	rtt_walk_lock(c->rmm, c->rd, ipa, RTT_LEVEL_MAX, &wi);
+	uint64_t e = *rtt_walk_entry(&wi);
+	granule_unlock(wi.g);
+	f->kind = s2tte_kind(e, wi.level);
+	f->ripas = s2tte_ripas(e);
+	f->ok = false;
+	if (!(e & S2TTE_VALID) || f->kind == S2TTE_TABLE) {
+		f->fsc = FSC_TRANSLATION(wi.level);
+	} else if (!(e & S2TTE_AF)) {
+		f->fsc = FSC_ACCESS_FLAG(wi.level);
+	} else if ((fetch && (e & S2TTE_XN_EL1)) ||
+		   (write && !(e & (UINT64_C(2) << 6))) || (!write && !fetch && !(e & (UINT64_C(1) << 6)))) {
+		f->fsc = FSC_PERMISSION(wi.level);
+	} else {
+		f->ok = true;
+	}
+}
+
+static uint64_t decode_reg(void *ctx, unsigned n, bool is_sp)
+{
+	struct vcpu *v = ctx;
+	if (n == 31 && !is_sp)
+		return 0;
+	if (n == 31)
+		return vcpu_get_sp(v);
+	return vcpu_get_x(v, n);
+}
+
+/* The load or store at the PC, if it can be decoded. */
+static bool decode_access(struct run_ctx *c, struct ldst *l)
+{
+	uint32_t insn;
+	return fetch_insn(c, &insn) && decode_ldst(insn, decode_reg, c->v, l);
+}
+
+/* Records what REC_ENTER's flags may complete next time. */
+static void note_abort(struct run_ctx *c, uint64_t esr, uint64_t far, bool unprotected)
+{
+	c->rec->last_exit.esr = esr;
+	c->rec->last_exit.far = far;
+	c->rec->last_exit.unprotected_abort = unprotected;
+	c->rec->last_exit.emulatable_abort = unprotected && (esr & ESR_ISV);
+}
+
+/* A data access the realm made at ipa that stage 2 refused (or that the
+ * granule protection check refused: gpf). Handled in the realm (an SEA) or
+ * turned into an exit. */
+static void data_abort(struct run_ctx *c, uint64_t ipa, bool gpf)
+{
+	struct ldst l = { 0 };
+	bool decoded = decode_access(c, &l);
+	uint64_t va = decoded ? l.va : 0;
+	uint64_t hpfar = (ipa & ~GRANULE_MASK & ((UINT64_C(1) << 48) - 1)) >> HPFAR_FIPA_SHIFT;
+	struct s2_fault f = { .fsc = FSC_GPF };
+
+	/* Outside the realm's IPA space, or RIPAS EMPTY: an SEA, no exit. */
+	if (!ipa_in_range(c->rd, ipa)) {
+		inject_sea(c, false, va);
+		return;
+	}
+	if (!gpf) {
+		s2_classify(c, ipa, decoded && l.write, false, &f);
+		if (f.ok) {
+			vcpu_flush_tlb(c->v); /* stale: the entry allows it now */
+			return;
+		}
+		if ((f.kind == S2TTE_ASSIGNED || f.kind == S2TTE_UNASSIGNED) &&
+		    f.ripas == RIPAS_EMPTY) {
+			inject_sea(c, false, va);
+			return;
+		}
+	}
+	uint64_t esr = ESR_EC_DABT_LOW << ESR_EC_SHIFT | ESR_IL | f.fsc;
+	if (decoded)
+		esr |= ldst_iss(&l, 0) & ~ESR_FSC_MASK;
+	if (ipa_in_par(c->rd, ipa)) {
+		/* Protected: the host learns the IPA page, nothing else. */
+		note_abort(c, esr, va, false);
+		exit_sync(c, esr & ESR_NONEMULATED_ABORT_MASK, 0, hpfar);
+		return;
+	}
+	/* Unprotected: emulatable when the syndrome describes the access;
+	 * the host sees the page offset and, for a write, the value. */
+	if (!decoded || !l.isv)
+		esr &= ~ESR_ISV;
+	note_abort(c, esr, va, true);
+	exit_sync(c, esr & ESR_EMULATED_ABORT_MASK, va & GRANULE_MASK, hpfar);
+	if ((esr & ESR_ISV) && l.write && l.srt != 31) {
+		uint64_t value = vcpu_get_x(c->v, l.srt);
+		if (l.sas < 3)
+			value &= (UINT64_C(1) << (8u << l.sas)) - 1;
+		c->exit->gprs[0] = value;
+	}
+}
+
+static void insn_abort(struct run_ctx *c, uint64_t ipa)
+{
+	uint64_t va = vcpu_get_pc(c->v);
+	struct s2_fault f;
+	if (!ipa_in_range(c->rd, ipa) || !ipa_in_par(c->rd, ipa)) {
+		inject_sea(c, true, va);
+		return;
+	}
+	s2_classify(c, ipa, false, true, &f);
+	if (f.ok) {
+		vcpu_flush_tlb(c->v);
+		return;
+	}
+	if ((f.kind == S2TTE_ASSIGNED || f.kind == S2TTE_UNASSIGNED) && f.ripas == RIPAS_EMPTY) {
+		inject_sea(c, true, va);
+		return;
+	}
+	uint64_t esr = ESR_EC_IABT_LOW << ESR_EC_SHIFT | ESR_IL | f.fsc;
+	note_abort(c, esr, va, false);
+	exit_sync(c, esr & ESR_NONEMULATED_ABORT_MASK, 0,
+		  (ipa & ~GRANULE_MASK) >> HPFAR_FIPA_SHIFT);
+}
+
+/* A fault of the guest's own stage 1 (unicorn keeps the syndrome: the RMM
+ * walks the guest's tables again to rebuild it). */
+static void guest_abort(struct run_ctx *c, bool fetch)
+{
+	struct s1_regime r;
+	struct s1_result res;
+	struct ldst l = { 0 };
+	uint64_t va = vcpu_get_pc(c->v);
+	bool write = false;
+
+	if (!fetch) {
+		uint32_t insn;
+		if (!fetch_insn(c, &insn) || !decode_ldst(insn, decode_reg, c->v, &l)) {
+			inject_undef(c);
+			return;
+		}
+		va = l.va;
+		write = l.write;
+	}
+	s1_regime_of(c->v, &r);
+	s1_translate(&r, va, fetch ? S1_EXEC : write ? S1_WRITE : S1_READ, current_el(c->v) == 0,
+		     false, s1_read_desc, c, &res);
+	uint64_t fsc = res.fault ? res.fsc : FSC_ALIGNMENT;
+	if (res.fault && res.s1ptw) {
+		/* The walk itself met an unmapped table: stage 2's business. */
+		data_abort(c, res.walk_ipa, false);
+		return;
+	}
+	uint64_t esr = (fetch ? esr_ec(c->v, ESR_EC_IABT_LOW, ESR_EC_IABT_CUR)
+			      : esr_ec(c->v, ESR_EC_DABT_LOW, ESR_EC_DABT_CUR)) |
+		       ESR_IL | fsc;
+	if (!fetch)
+		esr |= ldst_iss(&l, 0) & ~ESR_FSC_MASK & ~ESR_ISV;
+	inject(c, esr | (write ? ESR_WNR : 0), va);
+}
+
+/* ---- other exceptions ---- */
+
+static void wfx(struct run_ctx *c, bool is_wfe)
+{
+	uint64_t trap = is_wfe ? REC_ENTRY_FLAG_TRAP_WFE : REC_ENTRY_FLAG_TRAP_WFI;
+	vcpu_set_pc(c->v, vcpu_get_pc(c->v) + INSN_SIZE);
+	if (c->flags & trap) {
+		exit_sync(c, ESR_EC_WFX << ESR_EC_SHIFT | (is_wfe ? ESR_WFX_TI_WFE : 0), 0, 0);
+		return;
+	}
+	if (is_wfe || vgic_irq_pending(&c->rec->vgic) || vgic_fiq_pending(&c->rec->vgic))
+		return; /* WFE: no event stream to wait for; a pending vIRQ wakes */
+	/* An untrapped WFI sleeps until an interrupt: the physical one of an
+	 * enabled timer (which the host then sees as an IRQ exit), or the
+	 * host's own. */
+	uint64_t until = 0;
+	uint64_t ctl[2] = { vcpu_get_sysreg(c->v, VCPU_CNTV_CTL), vcpu_get_sysreg(c->v, VCPU_CNTP_CTL) };
+	uint64_t cval[2] = { vcpu_get_sysreg(c->v, VCPU_CNTV_CVAL),
+			     vcpu_get_sysreg(c->v, VCPU_CNTP_CVAL) };
+	for (unsigned i = 0; i < 2; i++)
+		if ((ctl[i] & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) == CNT_CTL_ENABLE &&
+		    (!until || cval[i] < until))
+			until = cval[i] ? cval[i] : 1;
+	uint64_t slice_end = c->rmm->pes[c->pe].slice_end;
+	if (!until || until > slice_end)
+		until = slice_end;
+	vcpu_idle(c->v, until);
+	c->exit->exit_reason = RMI_EXIT_IRQ;
+	c->done = true;
+}
+
+static void sysreg_trap(struct run_ctx *c, uint32_t insn)
+{
+	struct sysreg_access a;
+	uint64_t value = 0;
+	/* The GIC CPU interface is EL1's: at EL0 every ICC_* access is
+	 * UNDEFINED, as are the system registers unicorn itself refused. */
+	if (!decode_sysreg(insn, &a) || current_el(c->v) == 0) {
+		inject_undef(c);
+		return;
+	}
+	if (!a.read)
+		value = a.rt == 31 ? 0 : vcpu_get_x(c->v, a.rt);
+	switch (vgic_access(&c->rec->vgic, &a, &value)) {
+	case VGIC_DONE:
+		if (a.read && a.rt != 31)
+			vcpu_set_x(c->v, a.rt, value);
+		vcpu_set_pc(c->v, vcpu_get_pc(c->v) + INSN_SIZE);
+		return;
+	case VGIC_TRAP:
+		/* To the host as a trapped MSR/MRS (SGIs): a write's value in
+		 * gprs[0]; a read completes from enter.gprs[0]. */
+		c->rec->last_exit.sysreg_read = a.read;
+		c->rec->last_exit.sysreg_rt = a.rt;
+		vcpu_set_pc(c->v, vcpu_get_pc(c->v) + INSN_SIZE);
+		exit_sync(c, ESR_EC_SYSREG << ESR_EC_SHIFT | ESR_IL | sysreg_iss(&a), 0, 0);
+		c->exit->gprs[0] = a.read ? 0 : value;
+		return;
+	case VGIC_NOT_GIC:
+	case VGIC_UNDEF:
+		inject_undef(c);
+		return;
+	}
+}
+
+static void exception(struct run_ctx *c, unsigned intno)
+{
+	uint32_t insn;
+	bool is_wfe;
+	switch (intno) {
+	case VCPU_EXCP_UDEF:
+		if (!fetch_insn(c, &insn))
+			inject_undef(c);
+		else if (decode_wfx(insn, &is_wfe))
+			wfx(c, is_wfe);
+		else
+			sysreg_trap(c, insn);
+		return;
+	case VCPU_EXCP_SWI:
+		/* PC is past the SVC: its immediate is in the word before. */
+		vcpu_set_pc(c->v, vcpu_get_pc(c->v) - INSN_SIZE);
+		if (!fetch_insn(c, &insn)) {
+			vcpu_set_pc(c->v, vcpu_get_pc(c->v) + INSN_SIZE);
+			inject_undef(c);
+			return;
+		}
+		vcpu_set_pc(c->v, vcpu_get_pc(c->v) + INSN_SIZE);
+		inject(c, ESR_EC_SVC64 << ESR_EC_SHIFT | ESR_IL | ((insn >> 5) & 0xffff), 0);
+		return;
+	case VCPU_EXCP_BKPT:
+		if (fetch_insn(c, &insn))
+			inject(c, ESR_EC_BRK64 << ESR_EC_SHIFT | ESR_IL | ((insn >> 5) & 0xffff), 0);
+		else
+			inject_undef(c);
+		return;
+	case VCPU_EXCP_PREFETCH_ABORT:
+		guest_abort(c, true);
+		return;
+	case VCPU_EXCP_DATA_ABORT:
+	case VCPU_EXCP_UNALIGNED:
+		guest_abort(c, false);
+		return;
+	default:
+		inject_undef(c);
+		return;
+	}
+}
+
+/* ---- entry ---- */
+
+/* Completes what the last exit left to the host (the TF-RMM order: MMIO
+ * read, SEA, RIPAS change, host call). Returns false if the REC cannot run
+ * yet and c->exit says why. */
+static bool complete_entry(struct run_ctx *c, const struct rmi_rec_enter *enter)
+{
+	struct rec *rec = c->rec;
+	if (enter->flags & REC_ENTRY_FLAG_EMUL_MMIO) {
+		uint64_t esr = rec->last_exit.esr;
+		if (!(esr & ESR_WNR)) {
+			unsigned srt = (unsigned)(esr >> ESR_SRT_SHIFT) & 31;
+			unsigned bits = 8u << ((esr & ESR_SAS_MASK) >> 22);
+			uint64_t value = enter->gprs[0];
+			if (bits < 64) {
+				value &= (UINT64_C(1) << bits) - 1;
+				if ((esr & ESR_SSE) && (value >> (bits - 1)))
+					value |= ~UINT64_C(0) << bits;
+			}
+			if (!(esr & ESR_SF))
+				value &= UINT32_MAX;
+			if (srt != 31)
+				vcpu_set_x(c->v, srt, value);
+		}
+		vcpu_set_pc(c->v, vcpu_get_pc(c->v) + INSN_SIZE);
+	} else if (enter->flags & REC_ENTRY_FLAG_INJECT_SEA) {
+		inject_sea(c, false, rec->last_exit.far);
+	}
+	if (rec->last_exit.sysreg_pending) {
+		if (rec->last_exit.sysreg_read && rec->last_exit.sysreg_rt != 31)
+			vcpu_set_x(c->v, rec->last_exit.sysreg_rt, enter->gprs[0]);
+		rec->last_exit.sysreg_pending = 0;
+	}
+	if (rec->ripas.pending) {
+		/* RSI_IPA_STATE_SET returns how far the host got, and REJECT
+		 * only for an unfinished change to RAM the host refused. */
+		bool reject = (enter->flags & REC_ENTRY_FLAG_RIPAS_RESPONSE) &&
+			      rec->ripas.value == RIPAS_RAM && rec->ripas.addr < rec->ripas.top;
+		uint64_t x[3] = { RSI_SUCCESS, rec->ripas.addr, reject ? RSI_REJECT : RSI_ACCEPT };
+		vcpu_set_xs(c->v, 3, x);
+		rec->ripas.pending = 0;
+	}
+	if (rec->host_call.pending) {
+		uint64_t pa;
+		int level;
+		if (realm_ipa_lookup(c->rmm, c->rd, rec->host_call.ipa, &pa, &level) !=
+		    REALM_IPA_MAPPED) {
+			/* The buffer went away: the host maps it again first. */
+			exit_sync(c, ESR_EC_DABT_LOW << ESR_EC_SHIFT | FSC_TRANSLATION(level), 0,
+				  (rec->host_call.ipa & ~GRANULE_MASK) >> HPFAR_FIPA_SHIFT);
+			return false;
+		}
+		struct rsi_host_call *hc = plat_sys_ptr(c->rmm->plat, pa);
+		memcpy(hc->gprs, enter->gprs, sizeof(hc->gprs));
+		rec->host_call.pending = 0;
+	}
+	return true;
+}
+
+/* Loads the REC into its engine: X0..X30, PC and PSTATE from the REC
+ * granule (the RMM changes them between entries), the rest only if the
+ * REC was reset (PSCI CPU_ON). */
+static void load_rec(struct vcpu *v, struct rec *rec)
+{
+	if (rec->regs_reset) {
+		vcpu_load(v, &rec->regs);
+		rec->regs_reset = 0;
+		return;
+	}
+	vcpu_set_xs(v, 31, rec->regs.x);
+	vcpu_set_pc(v, rec->regs.pc);
+}
+
+static void save_rec(struct vcpu *v, struct rec *rec)
+{
+	vcpu_get_xs(v, 31, rec->regs.x);
+	rec->regs.pc = vcpu_get_pc(v);
+	rec->regs.pstate = vcpu_get_pstate(v);
+}
+
+/* The virtual GIC state the host hands in (REC_ENTER checked it). */
+static void vgic_enter(struct vgic *g, uint64_t hcr, const uint64_t *lrs)
+{
+	g->hcr = hcr | ICH_HCR_EN;
+	memcpy(g->lrs, lrs, sizeof(g->lrs));
+}
+
+/* ---- the run loop ---- */
+
+static bool slice_over(struct rmm *rmm, unsigned pe)
+{
+	return vcpu_counter_now() >= rmm->pes[pe].slice_end;
+}
+
+void rec_run(struct rmm *rmm, unsigned pe, struct granule *g_rec, struct rec *rec,
+	     const struct rmi_rec_enter *enter, struct rmi_rec_exit *exit)
+{
+	struct rd *rd = rd_map(rmm, granule_at(rmm, rec->owner_rd));
+	struct run_ctx c = { .rmm = rmm, .pe = pe, .rec = rec, .rd = rd, .exit = exit,
+			     .flags = enter->flags };
+	memset(exit, 0, sizeof(*exit));
+
+	pthread_mutex_lock(&rd->run.run_lock);
+	c.v = rec_engine(rmm, g_rec, rec, rd);
+	load_rec(c.v, rec);
+	vcpu_set_smc_handler(c.v, on_smc, &c);
+	vgic_enter(&rec->vgic, enter->gicv3_hcr, enter->gicv3_lrs);
+	rmm->pes[pe].slice_end = vcpu_counter_now() + rmm->slice_us * (VCPU_CNTFRQ / 1000000);
+	pthread_mutex_lock(&rmm->pes[pe].lock);
+	rmm->pes[pe].vcpu = c.v;
+	pthread_mutex_unlock(&rmm->pes[pe].lock);
+
+	bool run = complete_entry(&c, enter);
+	while (run && !c.done) {
+		struct vcpu_exit e;
+		if (__atomic_exchange_n(&rmm->pes[pe].irq, false, __ATOMIC_ACQ_REL) ||
+		    slice_over(rmm, pe) ||
+		    __atomic_load_n(&rd->state, __ATOMIC_ACQUIRE) == REALM_SYSTEM_OFF) {
+			/* (Another REC may have turned the realm off while
+			 * this one waited for its turn: the host's next
+			 * REC_ENTER says so.) */
+			exit->exit_reason = RMI_EXIT_IRQ;
+			break;
+		}
+		vcpu_set_virq(c.v, vgic_irq_pending(&rec->vgic), vgic_fiq_pending(&rec->vgic));
+
+		pthread_mutex_lock(&rd->run.tlb_lock);
+		if (rec->engine_tlb_gen != rd->run.tlb_gen) {
+			vcpu_flush_tlb(c.v);
+			rec->engine_tlb_gen = rd->run.tlb_gen;
+		}
+		rd->run.running = c.v;
+		rd->run.running_gen = rec->engine_tlb_gen;
+		pthread_mutex_unlock(&rd->run.tlb_lock);
+
+		uint64_t now = vcpu_counter_now(), end = rmm->pes[pe].slice_end;
+		uint64_t left_us = end > now ? (end - now) / (VCPU_CNTFRQ / 1000000) + 1 : 1;
+		vcpu_run(c.v, left_us, &e);
+
+		pthread_mutex_lock(&rd->run.tlb_lock);
+		rd->run.running = NULL;
+		pthread_cond_broadcast(&rd->run.tlb_cond);
+		pthread_mutex_unlock(&rd->run.tlb_lock);
+
+		switch (e.reason) {
+		case VCPU_EXIT_SMC:
+			if (c.rewind_smc)
+				vcpu_set_pc(c.v, vcpu_get_pc(c.v) - INSN_SIZE);
+			break;
+		case VCPU_EXIT_HVC:
+			/* No hypervisor calls in a realm: UNDEFINED, at the HVC. */
+			vcpu_set_pc(c.v, vcpu_get_pc(c.v) - INSN_SIZE);
+			inject_undef(&c);
+			break;
+		case VCPU_EXIT_DATA_ABORT:
+			data_abort(&c, e.hpfar << HPFAR_FIPA_SHIFT, false);
+			break;
+		case VCPU_EXIT_INSN_ABORT:
+			insn_abort(&c, e.hpfar << HPFAR_FIPA_SHIFT);
+			break;
+		case VCPU_EXIT_NS_ABORT: {
+			/* An unprotected IPA whose host PA is not NS: the access
+			 * fails its granule protection check, reported to the
+			 * host as the data abort the hardware would raise. */
+			struct ldst l;
+			uint64_t ipa = 0;
+			if (decode_access(&c, &l) && va_to_ipa(&c, l.va, S1_READ, &ipa))
+				data_abort(&c, ipa, true);
+			else
+				exit_sync(&c, ESR_EC_DABT_LOW << ESR_EC_SHIFT | FSC_GPF, 0, 0);
+			break;
+		}
+		case VCPU_EXIT_EXCEPTION:
+			exception(&c, e.intno);
+			break;
+		case VCPU_EXIT_KICKED:
+			break; /* the loop head tells a slice end or an IRQ from a TLB kick */
+		case VCPU_EXIT_ERROR:
+			fprintf(stderr, "ccakit: RMM: REC %llu's vCPU failed: %s\n",
+				(unsigned long long)rec->index, e.error);
+			exit->exit_reason = RMI_EXIT_SERROR;
+			c.done = true;
+			break;
+		}
+	}
+
+	pthread_mutex_lock(&rmm->pes[pe].lock);
+	rmm->pes[pe].vcpu = NULL;
+	pthread_mutex_unlock(&rmm->pes[pe].lock);
+	vcpu_set_smc_handler(c.v, NULL, NULL);
+	save_rec(c.v, rec);
+	exit_common(&c);
+	pthread_mutex_unlock(&rd->run.run_lock);
+}
+
+void rmm_pe_interrupt(struct rmm *rmm, unsigned pe)
+{
+	struct rmm_pe *p = &rmm->pes[pe];
+	__atomic_store_n(&p->irq, true, __ATOMIC_RELEASE);
+	pthread_mutex_lock(&p->lock);
+	if (p->vcpu)
+		vcpu_kick(p->vcpu);
+	pthread_mutex_unlock(&p->lock);
+}

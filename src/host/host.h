@@ -134,6 +134,18 @@ struct host_rec {
 	uint64_t mpidr;
 	unsigned num_aux;
 	uint64_t aux[RMI_MAX_REC_AUX_GRANULES];
+	/* Running it (run.c): its RmiRecRun page (0 until the first entry),
+	 * the list registers as the last exit left them, and the SGIs and
+	 * PPIs (INTIDs 0..31) waiting for a free one. */
+	uint64_t run;
+	uint64_t lrs[RMI_GIC_MAX_LRS];
+	uint32_t pending;
+};
+
+/* An NS page the host mapped at an unprotected IPA (run.c). */
+struct host_shared {
+	uint64_t ipa;
+	uint64_t pa;
 };
 
 struct host_realm {
@@ -158,6 +170,10 @@ struct host_realm {
 	uint64_t data_lo, data_hi;
 	size_t ndata;
 	uint64_t src; /* NS bounce granule for DATA_CREATE contents; 0 if none */
+
+	/* NS pages mapped at unprotected IPAs, freed at teardown. */
+	struct host_shared *shared;
+	size_t nshared, shared_cap;
 
 	/* Granules a teardown has freed from the realm but not yet undelegated
 	 * (kept so that a failed teardown can be resumed). */
@@ -219,6 +235,27 @@ enum host_psci_event {
 };
 int host_psci_exit(struct host *h, struct host_realm *r, uint64_t rec, const uint64_t gprs[2],
 		   enum host_psci_event *event);
+
+/* ---- running RECs (run.c) ---- */
+
+/* The RmiRecRun page of REC idx (allocated at the first call): the caller
+ * sets enter.flags and enter.gprs for the next entry there. */
+struct rmi_rec_run *host_rec_run(struct host *h, struct host_realm *r, unsigned idx);
+/* RMI_REC_ENTER of REC idx. Before it, the interrupts pending for the REC
+ * go into free list registers (group 1, priority 0xa0); after it, the exit
+ * record is in host_rec_run()'s page, and the list registers are kept for
+ * the next entry. Clears enter.flags and enter.gprs once consumed. */
+int host_rec_enter(struct host *h, struct host_realm *r, unsigned idx);
+/* Makes SGI or PPI intid (0..31) pending for REC idx. */
+void host_rec_raise(struct host_realm *r, unsigned idx, unsigned intid);
+/* Whether an interrupt is pending or active for REC idx. */
+bool host_rec_has_interrupt(const struct host_realm *r, unsigned idx);
+/* Maps a fresh zeroed NS page at unprotected IPA ipa (RTTs created as
+ * needed) and returns its PA; the page is the host's to read and write,
+ * and is freed at teardown. */
+int host_share_page(struct host *h, struct host_realm *r, uint64_t ipa, uint64_t *pa);
+/* The NS page mapped at unprotected IPA ipa, or 0. */
+uint64_t host_shared_pa(const struct host_realm *r, uint64_t ipa);
 
 /* A whole realm, built in the order reference-measurement tools assume. */
 struct host_image {

@@ -33,6 +33,7 @@ static void realm_free(struct host_realm *r)
 	free(r->rtts);
 	free(r->recs);
 	free(r->retired);
+	free(r->shared);
 	free(r);
 }
 
@@ -200,7 +201,7 @@ static int retire_reserve(struct host *h, struct host_realm *r, size_t n)
 static int teardown_recs(struct host *h, struct host_realm *r)
 {
 	while (r->nrecs) {
-		const struct host_rec *rec = &r->recs[r->nrecs - 1];
+		struct host_rec *rec = &r->recs[r->nrecs - 1];
 		int rc = retire_reserve(h, r, 1 + rec->num_aux);
 		if (rc || (rc = host_rmi(h, NULL, RMI_REC_DESTROY, 1, rec->pa)))
 			return rc;
@@ -208,6 +209,8 @@ static int teardown_recs(struct host *h, struct host_realm *r)
 		for (unsigned i = 0; i < rec->num_aux; i++)
 			retire(r, rec->aux[i]);
 		r->nrecs--;
+		if (rec->run && (rc = host_granule_free(h, rec->run)))
+			return rc;
 	}
 	return 0;
 }
@@ -318,6 +321,12 @@ int host_realm_destroy(struct host *h, struct host_realm *r)
 		if ((rc = host_granule_free(h, r->src)))
 			return rc;
 		r->src = 0;
+	}
+	/* Shared pages: their unprotected mappings went with the RTTs. */
+	while (r->nshared) {
+		if ((rc = host_granule_free(h, r->shared[r->nshared - 1].pa)))
+			return rc;
+		r->nshared--;
 	}
 	realm_free(r);
 	return 0;

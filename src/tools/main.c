@@ -14,6 +14,7 @@ static const struct command {
 	const char *summary;
 	int (*run)(int argc, char **argv);
 } commands[] = {
+	{ "run", "run a guest image as a realm: its console here, its exit status ours", cmd_run },
 	{ "demo", "a realm's life with every RMI call traced, and a malicious host", cmd_demo },
 };
 

@@ -7,5 +7,6 @@
 #define EXIT_USAGE 2
 
 int cmd_demo(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 #endif

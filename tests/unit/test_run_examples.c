@@ -1,0 +1,136 @@
+/* The guest examples, run as realms by the VMM (`ccakit run`'s engine): each
+ * ends with status 0 and says what it checked. */
+#include <string.h>
+
+#include "harness.h"
+
+#include "ccakit/abi/rmi.h"
+#include "ccakit/guest.h"
+#include "vmm/run.h"
+
+static struct vmm_run_result run_example(const char *name, unsigned cpus, unsigned hash_algo)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s.elf", CCAKIT_GUEST_DIR, name);
+	struct vmm_options o = { .mode = VMM_MODE_REALM, .kernel = path,
+				 .mem_size = VMM_MEM_DEFAULT, .cpus = cpus, .hash_algo = hash_algo };
+	struct vmm_io io = { .console = NULL, .capture = 1 << 16 };
+	struct vmm_run_result res;
+	char err[VMM_RUN_ERR_MAX];
+	if (vmm_run(&o, &io, &res, err, sizeof(err)) != 0)
+		fail_msg("%s: %s", name, err);
+	return res;
+}
+
+static void expect_output(const struct vmm_run_result *res, const char *text)
+{
+	if (!res->console || !strstr(res->console, text))
+		fail_msg("console lacks \"%s\"; it was:\n%s", text, res->console ? res->console : "");
+}
+
+static void expect_success(struct vmm_run_result *res)
+{
+	assert_true(res->status_reported);
+	assert_int_equal(res->status, GUEST_EXIT_SUCCESS);
+	assert_false(res->reset);
+}
+
+static void hello_prints_its_realm_config_and_exits_0(void **state)
+{
+	(void)state;
+	struct vmm_run_result res = run_example("hello", 1, RMI_HASH_SHA_256);
+	expect_success(&res);
+	expect_output(&res, "Hello from a realm");
+	expect_output(&res, "ipa width 40, hash algo sha256 (0), RSI version 1.0");
+	assert_true(res.exits[RMI_EXIT_HOST_CALL] >= 1); /* the exit status */
+	assert_int_equal(res.exits[RMI_EXIT_PSCI], 1);     /* SYSTEM_OFF */
+	vmm_run_result_free(&res);
+}
+
+static void hello_reports_sha512_realms(void **state)
+{
+	(void)state;
+	struct vmm_run_result res = run_example("hello", 1, RMI_HASH_SHA_512);
+	expect_success(&res);
+	expect_output(&res, "hash algo sha512 (1)");
+	vmm_run_result_free(&res);
+}
+
+static void measure_extends_rem0_as_tf_rmm_does(void **state)
+{
+	(void)state;
+	struct vmm_run_result res = run_example("measure", 1, RMI_HASH_SHA_256);
+	expect_success(&res);
+	/* REM0 = SHA-256(32 zero bytes || "abc"), as measure_extend_rem. */
+	expect_output(&res, "REM0 + \"abc\": 365aa7d8f7f9402c4b9434502b4cc89ddb09fe50d7cd95b493b834c62d5a5370");
+	vmm_run_result_free(&res);
+}
+
+static void mmio_accesses_of_every_width_are_emulated(void **state)
+{
+	(void)state;
+	struct vmm_run_result res = run_example("mmio", 1, RMI_HASH_SHA_256);
+	expect_success(&res);
+	expect_output(&res, "mmio: 0 check(s) failed");
+	assert_true(res.mmio >= 13);
+	vmm_run_result_free(&res);
+}
+
+static void faults_take_the_injected_external_aborts(void **state)
+{
+	(void)state;
+	struct vmm_run_result res = run_example("faults", 1, RMI_HASH_SHA_256);
+	expect_success(&res);
+	expect_output(&res, "fault status 0x10 synchronous external abort");
+	expect_output(&res, "2 abort(s) taken, 0 expected abort(s) missing");
+	vmm_run_result_free(&res);
+}
+
+static void ripas_shares_a_page_with_the_host_and_takes_it_back(void **state)
+{
+	(void)state;
+	struct vmm_run_result res = run_example("ripas", 1, RMI_HASH_SHA_256);
+	expect_success(&res);
+	expect_output(&res, "the host replied: got your 36 bytes");
+	expect_output(&res, "page is private RAM again");
+	assert_int_equal(res.exits[RMI_EXIT_RIPAS_CHANGE], 2);
+	vmm_run_result_free(&res);
+}
+
+static void smp_brings_every_vcpu_online(void **state)
+{
+	(void)state;
+	struct vmm_run_result res = run_example("smp", 4, RMI_HASH_SHA_256);
+	expect_success(&res);
+	expect_output(&res, "cpu 3 online (mpidr 0x3)");
+	expect_output(&res, "smp: 3 of 3 secondary cpu(s) came online and went off");
+	vmm_run_result_free(&res);
+}
+
+static void a_missing_image_is_a_clear_error(void **state)
+{
+	(void)state;
+	struct vmm_options o = { .mode = VMM_MODE_REALM, .kernel = "/nonexistent/guest.elf",
+				 .mem_size = VMM_MEM_DEFAULT, .cpus = 1 };
+	struct vmm_io io = { 0 };
+	struct vmm_run_result res;
+	char err[VMM_RUN_ERR_MAX];
+	assert_int_not_equal(vmm_run(&o, &io, &res, err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "/nonexistent/guest.elf"));
+	vmm_run_result_free(&res);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(hello_prints_its_realm_config_and_exits_0),
+		cmocka_unit_test(hello_reports_sha512_realms),
+		cmocka_unit_test(measure_extends_rem0_as_tf_rmm_does),
+		cmocka_unit_test(mmio_accesses_of_every_width_are_emulated),
+		cmocka_unit_test(faults_take_the_injected_external_aborts),
+		cmocka_unit_test(ripas_shares_a_page_with_the_host_and_takes_it_back),
+		cmocka_unit_test(smp_brings_every_vcpu_online),
+		cmocka_unit_test(a_missing_image_is_a_clear_error),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

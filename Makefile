@@ -22,7 +22,7 @@ build: deps
 # Builds only the tool, quietly (the log is shown if the build fails).
 demo: deps
 	@$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	@$(CMAKE) --build $(BUILD) -j $(JOBS) --target ccakit >$(BUILD)/demo-build.log 2>&1 \
+	@$(CMAKE) --build $(BUILD) -j $(JOBS) --target ccakit guest_examples >$(BUILD)/demo-build.log 2>&1 \
 		|| { cat $(BUILD)/demo-build.log; exit 1; }
 	@$(BUILD)/ccakit demo
 

@@ -137,7 +137,7 @@ static void map(const struct geo *g, uint64_t va, int level, uint64_t leaf, uint
 	uint64_t t = g->root;
 	for (int l = g->start; l < level; l++) {
 		uint64_t e = entry_of(g, t, va, l);
-		uint64_t d;
+		uint64_t d = 0;
 		assert_true(read_desc(NULL, e, &d));
 		if (mem.big_endian)
 			d = __builtin_bswap64(d);

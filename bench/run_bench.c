@@ -1,0 +1,188 @@
+/* Whole realms through the VMM (src/vmm): an RSI call answered in the RMM,
+ * a host-call exit and an MMIO exit, each as the round trip the guest sees,
+ * and `ccakit run -k hello.elf` from process start to SYSTEM_OFF.
+ *
+ * A guest cannot be told how many calls to make, so each bench_* image
+ * (guest/examples) makes a fixed number; its run, less the run of
+ * bench_null (the same realm doing nothing) in the same repetition, over
+ * that number is one call's cost. vmm_run maps guest DRAM at its physical
+ * address in this process: main.c destroys its own machine before these run. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "vmm/run.h"
+
+#ifndef CCAKIT_GUEST_ELF_DIR
+#error "CCAKIT_GUEST_ELF_DIR: the directory of the guest images (bench/CMakeLists.txt)"
+#endif
+#ifndef CCAKIT_TOOL
+#error "CCAKIT_TOOL: the path of the ccakit binary (bench/CMakeLists.txt)"
+#endif
+
+/* The calls each image makes: as in guest/examples/bench_*.c. The host-call
+ * and MMIO counts are checked against what the VMM saw. */
+#define BENCH_RSI_CALLS 200000u
+#define BENCH_HOST_CALLS 50000u
+#define BENCH_MMIO_READS 50000u
+
+#define RSI_TARGET_US 1.0
+#define HOST_CALL_TARGET_US 5.0
+#define MMIO_TARGET_US 5.0
+#define START_TO_OFF_TARGET_MS 100.0
+
+struct guest_run {
+	double us;
+	uint64_t host_calls, mmio;
+};
+
+/* One realm run of the image NAME.elf, in this process. A run that fails,
+ * or whose guest exits with a status other than 0, is told on stderr and
+ * gives us < 0: its row is left out, the others go on. */
+static struct guest_run run_guest(const char *name)
+{
+	char path[4096], err[VMM_RUN_ERR_MAX];
+	snprintf(path, sizeof(path), "%s/%s.elf", CCAKIT_GUEST_ELF_DIR, name);
+	struct vmm_options o = {
+		.mode = VMM_MODE_REALM, .kernel = path, .mem_size = VMM_MEM_DEFAULT, .cpus = 1,
+		.hash_algo = 0,
+	};
+	struct vmm_io io = { .console = NULL };
+	struct vmm_run_result res;
+	double t = now_us();
+	int rc = vmm_run(&o, &io, &res, err, sizeof(err));
+	double us = now_us() - t;
+	if (rc != 0) {
+		fprintf(stderr, "ccakit-bench: running %s: %s\n", path, err);
+		return (struct guest_run){ -1 };
+	}
+	struct guest_run g = { us, res.host_calls, res.mmio };
+	if (!res.status_reported || res.status != 0) {
+		fprintf(stderr, "ccakit-bench: %s exited with status %u%s\n", path,
+			(unsigned)res.status, res.status_reported ? "" : " (none reported)");
+		g.us = -1;
+	}
+	vmm_run_result_free(&res);
+	return g;
+}
+
+static void check_count(const char *name, uint64_t got, unsigned want, const char *what)
+{
+	if (got != want) {
+		fprintf(stderr, "ccakit-bench: %s made %llu %s, not %u: rebuild the guest images\n",
+			name, (unsigned long long)got, what, want);
+		exit(1);
+	}
+}
+
+/* `ccakit run -k hello.elf` as a child process, its output discarded: from
+ * fork to its exit, in ms. */
+static double run_tool(void)
+{
+	static const char hello[] = CCAKIT_GUEST_ELF_DIR "/hello.elf";
+	double t = now_us();
+	pid_t pid = fork();
+	if (pid < 0) {
+		perror("ccakit-bench: fork");
+		exit(1);
+	}
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+		if (fd >= 0) {
+			dup2(fd, STDOUT_FILENO);
+			close(fd);
+		}
+		execl(CCAKIT_TOOL, CCAKIT_TOOL, "run", "-k", hello, (char *)NULL);
+		fprintf(stderr, "ccakit-bench: cannot run %s: %s\n", CCAKIT_TOOL, strerror(errno));
+		_exit(127);
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			perror("ccakit-bench: waitpid");
+			exit(1);
+		}
+	double ms = (now_us() - t) / 1e3;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		fprintf(stderr, "ccakit-bench: %s run -k %s failed (wait status 0x%x)\n",
+			CCAKIT_TOOL, hello, status);
+		exit(1);
+	}
+	return ms;
+}
+
+/* A row whose guest failed in some repetitions: said so, and left out of
+ * the targets if it never ran through. */
+static void report_if_measured(const struct row *r, unsigned runs)
+{
+	if (r->s.n == 0) {
+		printf("%-46s   not measured: its guest failed (see above)\n", r->name);
+		return;
+	}
+	if (r->s.n < runs)
+		fprintf(stderr, "ccakit-bench: %s: %zu of %u runs\n", r->name, r->s.n, runs);
+	report(r);
+}
+
+void bench_realm_exits(struct bench *b)
+{
+	struct samples null = { 0 }, rsi = { 0 }, hc = { 0 }, mmio = { 0 };
+	unsigned runs = b->quick ? 3 : 9;
+
+	run_guest("bench_null"); /* warms up the allocator and the caches */
+	for (unsigned run = 0; run < runs; run++) {
+		struct guest_run base = run_guest("bench_null");
+		struct guest_run r = run_guest("bench_rsi");
+		struct guest_run h = run_guest("bench_hostcall");
+		struct guest_run m = run_guest("bench_mmio");
+		if (base.us < 0) {
+			fprintf(stderr, "ccakit-bench: no baseline, no realm exit rows\n");
+			exit(1);
+		}
+		samples_add(&null, base.us / 1e3);
+		if (r.us >= 0)
+			samples_add(&rsi, (r.us - base.us) / BENCH_RSI_CALLS);
+		if (h.us >= 0) {
+			check_count("bench_hostcall", h.host_calls - base.host_calls,
+				    BENCH_HOST_CALLS, "host calls");
+			samples_add(&hc, (h.us - base.us) / BENCH_HOST_CALLS);
+		}
+		if (m.us >= 0) {
+			check_count("bench_mmio", m.mmio - base.mmio, BENCH_MMIO_READS,
+				    "MMIO accesses");
+			samples_add(&mmio, (m.us - base.us) / BENCH_MMIO_READS);
+		}
+	}
+	report(&(struct row){ "Realm run, guest doing nothing (in-process)", "ms", summarize(&null) });
+	report_if_measured(&(struct row){ "RSI_VERSION round trip from the guest", "us",
+					  summarize(&rsi), TARGET_AT_MOST, RSI_TARGET_US },
+			   runs);
+	report_if_measured(&(struct row){ "Host-call exit round trip", "us", summarize(&hc),
+					  TARGET_AT_MOST, HOST_CALL_TARGET_US },
+			   runs);
+	report_if_measured(&(struct row){ "MMIO exit round trip (32-bit read)", "us",
+					  summarize(&mmio), TARGET_AT_MOST, MMIO_TARGET_US },
+			   runs);
+	samples_free(&null);
+	samples_free(&rsi);
+	samples_free(&hc);
+	samples_free(&mmio);
+}
+
+void bench_start_to_off(struct bench *b)
+{
+	struct samples s = { 0 };
+	unsigned runs = b->quick ? 5 : 15;
+
+	run_tool(); /* brings the binary and the image into the page cache */
+	for (unsigned run = 0; run < runs; run++)
+		samples_add(&s, run_tool());
+	report(&(struct row){ "ccakit run -k hello.elf, start to SYSTEM_OFF", "ms", summarize(&s),
+			      TARGET_AT_MOST, START_TO_OFF_TARGET_MS });
+	samples_free(&s);
+}

@@ -508,7 +508,11 @@ void vcpu_flush_tlb(struct vcpu *v)
 
 /* ---- registers ---- */
 
-static int x_reg_id(unsigned n);
+static int x_reg_id(unsigned n)
+{
+	return n < 29 ? UC_ARM64_REG_X0 + (int)n : n == 29 ? UC_ARM64_REG_X29 : UC_ARM64_REG_X30;
+}
+
 static void run_engine(struct vcpu *v, uint64_t slice_us, struct vcpu_exit *exit, bool internal);
 
 uint64_t vcpu_get_x(struct vcpu *v, unsigned n)
@@ -521,11 +525,6 @@ uint64_t vcpu_get_x(struct vcpu *v, unsigned n)
 void vcpu_set_x(struct vcpu *v, unsigned n, uint64_t value)
 {
 	uc_reg_write(v->uc, x_reg_id(n), &value);
-}
-
-static int x_reg_id(unsigned n)
-{
-	return n < 29 ? UC_ARM64_REG_X0 + (int)n : n == 29 ? UC_ARM64_REG_X29 : UC_ARM64_REG_X30;
 }
 
 void vcpu_get_xs(struct vcpu *v, unsigned n, uint64_t *x)

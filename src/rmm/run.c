@@ -72,6 +72,12 @@
 #define CNT_CTL_IMASK UINT64_C(2)
 #define CNT_CTL_ISTATUS UINT64_C(4)
 #define HPFAR_FIPA_SHIFT 8 /* HPFAR_EL2.FIPA holds IPA[47:12] at [43:4] */
+
+/* HPFAR_EL2 for a fault at ipa, as the exit record carries it. */
+static uint64_t hpfar_of(uint64_t ipa)
+{
+	return (ipa & ~GRANULE_MASK & ((UINT64_C(1) << 48) - 1)) >> HPFAR_FIPA_SHIFT;
+}
 #define INSN_SIZE 4
 
 /* One REC_ENTER in progress: what the SMC hook and the exit handlers share. */
@@ -340,7 +346,7 @@ static void smc_rsi(struct run_ctx *c, uint64_t *x)
 		/* As a stage-2 data abort at the buffer; the SMC is made
 		 * again once the host has mapped it. */
 		exit_sync(c, ESR_EC_DABT_LOW << ESR_EC_SHIFT | FSC_TRANSLATION(out.level), 0,
-			  (out.ipa & ~GRANULE_MASK) >> HPFAR_FIPA_SHIFT);
+			  hpfar_of(out.ipa));
 		c->rewind_smc = true;
 		return;
 	}
@@ -428,7 +434,7 @@ static void data_abort(struct run_ctx *c, uint64_t ipa, bool gpf)
 	struct ldst l = { 0 };
 	bool decoded = decode_access(c, &l);
 	uint64_t va = decoded ? l.va : 0;
-	uint64_t hpfar = (ipa & ~GRANULE_MASK & ((UINT64_C(1) << 48) - 1)) >> HPFAR_FIPA_SHIFT;
+	uint64_t hpfar = hpfar_of(ipa);
 	struct s2_fault f = { .fsc = FSC_GPF };
 
 	/* Outside the realm's IPA space, or RIPAS EMPTY: an SEA, no exit. */
@@ -490,8 +496,7 @@ static void insn_abort(struct run_ctx *c, uint64_t ipa)
 	}
 	uint64_t esr = ESR_EC_IABT_LOW << ESR_EC_SHIFT | ESR_IL | f.fsc;
 	note_abort(c, esr, va, false);
-	exit_sync(c, esr & ESR_NONEMULATED_ABORT_MASK, 0,
-		  (ipa & ~GRANULE_MASK) >> HPFAR_FIPA_SHIFT);
+	exit_sync(c, esr & ESR_NONEMULATED_ABORT_MASK, 0, hpfar_of(ipa));
 }
 
 /* A fault of the guest's own stage 1 (unicorn keeps the syndrome: the RMM
@@ -687,7 +692,7 @@ static bool complete_entry(struct run_ctx *c, const struct rmi_rec_enter *enter)
 		    REALM_IPA_MAPPED) {
 			/* The buffer went away: the host maps it again first. */
 			exit_sync(c, ESR_EC_DABT_LOW << ESR_EC_SHIFT | FSC_TRANSLATION(level), 0,
-				  (rec->host_call.ipa & ~GRANULE_MASK) >> HPFAR_FIPA_SHIFT);
+				  hpfar_of(rec->host_call.ipa));
 			return false;
 		}
 		struct rsi_host_call *hc = plat_sys_ptr(c->rmm->plat, pa);

@@ -340,12 +340,12 @@ static int serve_exit(struct vm *vm, unsigned idx, struct rmi_rec_run *run)
 
 static bool runnable(struct vm *vm, unsigned i)
 {
-	if (vm->state[i] == VCPU_WAITING &&
-	    (host_rec_has_interrupt(vm->r, i) ||
-	     (vm->wake_at[i] && vcpu_counter_now() >= vm->wake_at[i]))) {
-		if (vm->wake_at[i] && vcpu_counter_now() >= vm->wake_at[i])
+	if (vm->state[i] == VCPU_WAITING) {
+		bool timer = vm->wake_at[i] && vcpu_counter_now() >= vm->wake_at[i];
+		if (timer)
 			host_rec_raise(vm->r, i, PPI_VTIMER);
-		vm->state[i] = VCPU_ON;
+		if (timer || host_rec_has_interrupt(vm->r, i))
+			vm->state[i] = VCPU_ON;
 	}
 	return vm->state[i] == VCPU_ON;
 }

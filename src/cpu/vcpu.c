@@ -116,6 +116,7 @@ static const struct sysreg exit_sysregs[] = {
 struct vcpu {
 	uc_engine *uc;
 	uc_hook intr_hook;
+	uc_hook block_hook;
 	struct vcpu_memory mem;
 	uint8_t *boot_page; /* RAM at BOOT_PA: the msr that rebuilds the cached mode */
 	struct vcpu_stage2 s2;
@@ -131,6 +132,7 @@ struct vcpu {
 	bool running;
 	bool quit;
 	bool stop_requested; /* a kick, or the slice is over */
+	bool preempt;        /* atomic: on_block ends the run at the next block */
 	bool kick_pending;   /* a kick no run or idle wait has consumed yet */
 	pthread_cond_t idle_cond; /* CLOCK_MONOTONIC: vcpu_idle's wait */
 	uint64_t run_id;
@@ -297,9 +299,21 @@ static void on_interrupt(uc_engine *uc, uint32_t intno, void *ctx)
 
 /* ---- preemption ---- */
 
-/* uc_emu_start clears any stop requested before emulation really begins,
- * so a stop is re-issued until the run is seen to end. */
-#define STOP_RETRY_NS 200000
+/* A run is preempted only where a translation block begins. unicorn 2.0.1
+ * also tests for a stop after every load and store, and a stop seen there
+ * leaves the PC at the start of the block while the instructions before
+ * the access have already run: resuming would run them twice. So no other
+ * thread calls uc_emu_stop on a running engine; it raises `preempt`, and
+ * this hook, which runs before each block's own stop test, turns it into
+ * a stop that ends the run before the block's first instruction. */
+static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ctx)
+{
+	struct vcpu *v = ctx;
+	(void)address;
+	(void)size;
+	if (__atomic_load_n(&v->preempt, __ATOMIC_ACQUIRE))
+		uc_emu_stop(uc);
+}
 
 static void timespec_add_ns(struct timespec *t, long ns)
 {
@@ -320,11 +334,7 @@ static void *watchdog_main(void *arg)
 			continue;
 		}
 		if (v->stop_requested) {
-			uc_emu_stop(v->uc);
-			struct timespec retry;
-			clock_gettime(CLOCK_REALTIME, &retry);
-			timespec_add_ns(&retry, STOP_RETRY_NS);
-			pthread_cond_timedwait(&v->cond, &v->lock, &retry);
+			pthread_cond_wait(&v->cond, &v->lock);
 			continue;
 		}
 		if (!v->has_deadline) {
@@ -333,8 +343,10 @@ static void *watchdog_main(void *arg)
 		}
 		uint64_t id = v->run_id;
 		int rc = pthread_cond_timedwait(&v->cond, &v->lock, &v->deadline);
-		if (rc == ETIMEDOUT && v->running && v->run_id == id)
+		if (rc == ETIMEDOUT && v->running && v->run_id == id) {
 			v->stop_requested = true;
+			__atomic_store_n(&v->preempt, true, __ATOMIC_RELEASE);
+		}
 	}
 	pthread_mutex_unlock(&v->lock);
 	return NULL;
@@ -348,7 +360,7 @@ void vcpu_kick(struct vcpu *v)
 	v->kick_pending = true;
 	if (v->running) {
 		v->stop_requested = true;
-		uc_emu_stop(v->uc);
+		__atomic_store_n(&v->preempt, true, __ATOMIC_RELEASE);
 		pthread_cond_signal(&v->cond);
 	}
 	pthread_cond_signal(&v->idle_cond);
@@ -414,8 +426,10 @@ int vcpu_create(const struct vcpu_memory *mem, struct vcpu **out, char *err, siz
 	if (map_memory(v, err, errlen) != 0)
 		goto fail;
 	e = uc_hook_add(v->uc, &v->intr_hook, UC_HOOK_INTR, (void *)on_interrupt, v, 1, 0);
+	if (e == UC_ERR_OK)
+		e = uc_hook_add(v->uc, &v->block_hook, UC_HOOK_BLOCK, (void *)on_block, v, 1, 0);
 	if (e != UC_ERR_OK) {
-		snprintf(err, errlen, "vCPU: cannot hook exceptions: %s", uc_strerror(e));
+		snprintf(err, errlen, "vCPU: cannot hook exceptions and blocks: %s", uc_strerror(e));
 		goto fail;
 	}
 
@@ -751,6 +765,7 @@ static void run_engine(struct vcpu *v, uint64_t slice_us, struct vcpu_exit *exit
 	}
 	v->running = true;
 	v->stop_requested = false;
+	__atomic_store_n(&v->preempt, false, __ATOMIC_RELAXED);
 	v->run_id++;
 	v->has_deadline = slice_us != 0;
 	if (slice_us) {
@@ -772,6 +787,7 @@ static void run_engine(struct vcpu *v, uint64_t slice_us, struct vcpu_exit *exit
 	if (!internal && v->stop_requested)
 		v->kick_pending = false; /* this run ended on it */
 	v->stop_requested = false;
+	__atomic_store_n(&v->preempt, false, __ATOMIC_RELAXED);
 	pthread_cond_signal(&v->cond);
 	pthread_mutex_unlock(&v->lock);
 

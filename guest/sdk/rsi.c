@@ -4,21 +4,21 @@
 
 uint64_t rsi_version(uint64_t req, uint64_t *lower, uint64_t *higher)
 {
-	struct smc_regs r;
-	uint64_t st = smc_call7(RSI_VERSION, req, 0, 0, 0, 0, 0, 0, &r);
+	uint64_t r[4];
+	uint64_t st = smc_call3(RSI_VERSION, req, 0, 0, r);
 	if (lower)
-		*lower = r.x[1];
+		*lower = r[1];
 	if (higher)
-		*higher = r.x[2];
+		*higher = r[2];
 	return st;
 }
 
 uint64_t rsi_features(uint64_t index, uint64_t *value)
 {
-	struct smc_regs r;
-	uint64_t st = smc_call7(RSI_FEATURES, index, 0, 0, 0, 0, 0, 0, &r);
+	uint64_t r[4];
+	uint64_t st = smc_call3(RSI_FEATURES, index, 0, 0, r);
 	if (value)
-		*value = r.x[1];
+		*value = r[1];
 	return st;
 }
 
@@ -59,16 +59,16 @@ uint64_t rsi_attestation_token_init(const uint8_t challenge[RSI_CHALLENGE_SIZE],
 uint64_t rsi_attestation_token_continue(uint64_t buf_ipa, uint64_t offset, uint64_t size,
 					uint64_t *len)
 {
-	struct smc_regs r;
-	uint64_t st = smc_call7(RSI_ATTESTATION_TOKEN_CONTINUE, buf_ipa, offset, size, 0, 0, 0, 0, &r);
+	uint64_t r[4];
+	uint64_t st = smc_call3(RSI_ATTESTATION_TOKEN_CONTINUE, buf_ipa, offset, size, r);
 	if (len)
-		*len = r.x[1];
+		*len = r[1];
 	return st;
 }
 
 uint64_t rsi_realm_config(struct rsi_realm_config *cfg)
 {
-	return smc_call7(RSI_REALM_CONFIG, (uintptr_t)cfg, 0, 0, 0, 0, 0, 0, NULL);
+	return smc_call3(RSI_REALM_CONFIG, (uintptr_t)cfg, 0, 0, NULL);
 }
 
 uint64_t rsi_ipa_state_set(uint64_t base, uint64_t top, enum rsi_ripas ripas, uint64_t flags,

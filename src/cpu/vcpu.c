@@ -135,9 +135,10 @@ struct vcpu {
 	bool preempt;        /* atomic: on_block ends the run at the next block */
 	bool kick_pending;   /* a kick no run or idle wait has consumed yet */
 	pthread_cond_t idle_cond; /* CLOCK_MONOTONIC: vcpu_idle's wait */
-	uint64_t run_id;
 	struct timespec deadline;
 	bool has_deadline;
+	bool watchdog_armed;       /* sleeping until armed_for */
+	struct timespec armed_for;
 };
 
 static uint64_t sysreg_read(struct vcpu *v, struct sysreg r)
@@ -324,26 +325,35 @@ static void timespec_add_ns(struct timespec *t, long ns)
 	}
 }
 
+static bool timespec_before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/* The watchdog sleeps until the deadline it armed for and wakes the engine
+ * only if a run is still going past its own deadline then. A run wakes the
+ * watchdog only when its deadline is earlier than the armed one: REC
+ * entries a few microseconds apart each push the slice end later, so they
+ * cost no thread switch (two futex wakes per entry were a third of a
+ * host-call round trip). */
 static void *watchdog_main(void *arg)
 {
 	struct vcpu *v = arg;
 	pthread_mutex_lock(&v->lock);
 	while (!v->quit) {
-		if (!v->running) {
+		if (!v->running || v->stop_requested || !v->has_deadline) {
+			v->watchdog_armed = false;
 			pthread_cond_wait(&v->cond, &v->lock);
 			continue;
 		}
-		if (v->stop_requested) {
-			pthread_cond_wait(&v->cond, &v->lock);
-			continue;
-		}
-		if (!v->has_deadline) {
-			pthread_cond_wait(&v->cond, &v->lock);
-			continue;
-		}
-		uint64_t id = v->run_id;
-		int rc = pthread_cond_timedwait(&v->cond, &v->lock, &v->deadline);
-		if (rc == ETIMEDOUT && v->running && v->run_id == id) {
+		v->watchdog_armed = true;
+		v->armed_for = v->deadline;
+		pthread_cond_timedwait(&v->cond, &v->lock, &v->armed_for);
+		v->watchdog_armed = false;
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		if (v->running && !v->stop_requested && v->has_deadline &&
+		    !timespec_before(&now, &v->deadline)) {
 			v->stop_requested = true;
 			__atomic_store_n(&v->preempt, true, __ATOMIC_RELEASE);
 		}
@@ -361,7 +371,6 @@ void vcpu_kick(struct vcpu *v)
 	if (v->running) {
 		v->stop_requested = true;
 		__atomic_store_n(&v->preempt, true, __ATOMIC_RELEASE);
-		pthread_cond_signal(&v->cond);
 	}
 	pthread_cond_signal(&v->idle_cond);
 	pthread_mutex_unlock(&v->lock);
@@ -766,13 +775,13 @@ static void run_engine(struct vcpu *v, uint64_t slice_us, struct vcpu_exit *exit
 	v->running = true;
 	v->stop_requested = false;
 	__atomic_store_n(&v->preempt, false, __ATOMIC_RELAXED);
-	v->run_id++;
 	v->has_deadline = slice_us != 0;
 	if (slice_us) {
 		clock_gettime(CLOCK_REALTIME, &v->deadline);
 		v->deadline.tv_sec += (time_t)(slice_us / 1000000);
 		timespec_add_ns(&v->deadline, (long)(slice_us % 1000000) * 1000);
-		pthread_cond_signal(&v->cond);
+		if (!v->watchdog_armed || timespec_before(&v->deadline, &v->armed_for))
+			pthread_cond_signal(&v->cond);
 	}
 	pthread_mutex_unlock(&v->lock);
 
@@ -788,7 +797,6 @@ static void run_engine(struct vcpu *v, uint64_t slice_us, struct vcpu_exit *exit
 		v->kick_pending = false; /* this run ended on it */
 	v->stop_requested = false;
 	__atomic_store_n(&v->preempt, false, __ATOMIC_RELAXED);
-	pthread_cond_signal(&v->cond);
 	pthread_mutex_unlock(&v->lock);
 
 	if (e != UC_ERR_OK && !v->exit_set) {

@@ -100,7 +100,9 @@ uint64_t realm_host_call(uint16_t imm, uint64_t *gprs, unsigned n)
 	if (cpu >= GUEST_MAX_CPUS || n > RSI_HOST_CALL_GPRS)
 		return RSI_ERROR_INPUT;
 	call = &host_calls[cpu];
-	memset(call, 0, sizeof *call);
+	/* No memset: the registers past n hold only what this CPU's earlier
+	 * calls already showed the host, and each store costs the guest
+	 * (docs/unicorn-notes.md, fact 18). */
 	call->imm = imm;
 	for (unsigned i = 0; i < n; i++)
 		call->gprs[i] = gprs[i];

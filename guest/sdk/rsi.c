@@ -5,7 +5,7 @@
 uint64_t rsi_version(uint64_t req, uint64_t *lower, uint64_t *higher)
 {
 	uint64_t r[4];
-	uint64_t st = smc_call3(RSI_VERSION, req, 0, 0, r);
+	uint64_t st = smc_call4(RSI_VERSION, req, 0, 0, 0, r);
 	if (lower)
 		*lower = r[1];
 	if (higher)
@@ -16,7 +16,7 @@ uint64_t rsi_version(uint64_t req, uint64_t *lower, uint64_t *higher)
 uint64_t rsi_features(uint64_t index, uint64_t *value)
 {
 	uint64_t r[4];
-	uint64_t st = smc_call3(RSI_FEATURES, index, 0, 0, r);
+	uint64_t st = smc_call4(RSI_FEATURES, index, 0, 0, 0, r);
 	if (value)
 		*value = r[1];
 	return st;
@@ -60,7 +60,7 @@ uint64_t rsi_attestation_token_continue(uint64_t buf_ipa, uint64_t offset, uint6
 					uint64_t *len)
 {
 	uint64_t r[4];
-	uint64_t st = smc_call3(RSI_ATTESTATION_TOKEN_CONTINUE, buf_ipa, offset, size, r);
+	uint64_t st = smc_call4(RSI_ATTESTATION_TOKEN_CONTINUE, buf_ipa, offset, size, 0, r);
 	if (len)
 		*len = r[1];
 	return st;
@@ -68,33 +68,33 @@ uint64_t rsi_attestation_token_continue(uint64_t buf_ipa, uint64_t offset, uint6
 
 uint64_t rsi_realm_config(struct rsi_realm_config *cfg)
 {
-	return smc_call3(RSI_REALM_CONFIG, (uintptr_t)cfg, 0, 0, NULL);
+	return smc_call4(RSI_REALM_CONFIG, (uintptr_t)cfg, 0, 0, 0, NULL);
 }
 
 uint64_t rsi_ipa_state_set(uint64_t base, uint64_t top, enum rsi_ripas ripas, uint64_t flags,
 			   uint64_t *new_base, uint64_t *response)
 {
-	struct smc_regs r;
-	uint64_t st = smc_call7(RSI_IPA_STATE_SET, base, top, ripas, flags, 0, 0, 0, &r);
+	uint64_t r[4];
+	uint64_t st = smc_call4(RSI_IPA_STATE_SET, base, top, ripas, flags, r);
 	if (new_base)
-		*new_base = r.x[1];
+		*new_base = r[1];
 	if (response)
-		*response = r.x[2];
+		*response = r[2];
 	return st;
 }
 
 uint64_t rsi_ipa_state_get(uint64_t base, uint64_t end, uint64_t *top, enum rsi_ripas *ripas)
 {
-	struct smc_regs r;
-	uint64_t st = smc_call7(RSI_IPA_STATE_GET, base, end, 0, 0, 0, 0, 0, &r);
+	uint64_t r[4];
+	uint64_t st = smc_call4(RSI_IPA_STATE_GET, base, end, 0, 0, r);
 	if (top)
-		*top = r.x[1];
+		*top = r[1];
 	if (ripas)
-		*ripas = (enum rsi_ripas)r.x[2];
+		*ripas = (enum rsi_ripas)r[2];
 	return st;
 }
 
 uint64_t rsi_host_call(struct rsi_host_call *call)
 {
-	return smc_call7(RSI_HOST_CALL, (uintptr_t)call, 0, 0, 0, 0, 0, 0, NULL);
+	return smc_call4(RSI_HOST_CALL, (uintptr_t)call, 0, 0, 0, NULL);
 }

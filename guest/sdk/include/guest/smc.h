@@ -12,20 +12,22 @@
  * (smc.S). */
 void smc_call(struct smc_regs *regs);
 
-/* The fast case: a function ID and up to three arguments, X0..X3 back in
+/* The fast case: a function ID and up to four arguments, X0..X3 back in
  * ret[0..3] (NULL: X0 only). Registers only: SMC-CC 1.2 lets the callee
  * change X4..X17, and a call that touches no memory costs the guest no
  * stores (each store is a slow path in the engine; docs/unicorn-notes.md). */
-static inline uint64_t smc_call3(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t *ret)
+static inline uint64_t smc_call4(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+				 uint64_t *ret)
 {
 	register uint64_t x0 __asm__("x0") = fid;
 	register uint64_t x1 __asm__("x1") = a1;
 	register uint64_t x2 __asm__("x2") = a2;
 	register uint64_t x3 __asm__("x3") = a3;
+	register uint64_t x4 __asm__("x4") = a4;
 	__asm__ volatile("smc #0"
-			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4)
 			 :
-			 : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
+			 : "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
 			   "x15", "x16", "x17", "memory");
 	if (ret) {
 		ret[0] = x0;

@@ -24,7 +24,7 @@
 #include "ccakit/abi/smccc.h"
 #include "cpu/vcpu.h"
 #include "platform/platform.h"
-#include "rmm/vgic.h"
+#include "cpu/vgic.h"
 
 struct monitor;
 

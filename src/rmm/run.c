@@ -25,60 +25,19 @@
 #include "ccakit/abi/rsi.h"
 #include "cpu/decode.h"
 #include "cpu/stage1.h"
+#include "cpu/trap.h"
 #include "rmm/rtt.h"
-#include "rmm/vgic.h"
+#include "cpu/vgic.h"
 
-/* ESR_ELx fields (Arm ARM D24.2.40). */
-#define ESR_EC_SHIFT 26
-#define ESR_EC_UNKNOWN UINT64_C(0x00)
-#define ESR_EC_WFX UINT64_C(0x01)
-#define ESR_EC_SVC64 UINT64_C(0x15)
-#define ESR_EC_SYSREG UINT64_C(0x18)
-#define ESR_EC_IABT_LOW UINT64_C(0x20)
-#define ESR_EC_IABT_CUR UINT64_C(0x21)
-#define ESR_EC_DABT_LOW UINT64_C(0x24)
-#define ESR_EC_DABT_CUR UINT64_C(0x25)
-#define ESR_EC_BRK64 UINT64_C(0x3c)
-#define ESR_EC_MASK (UINT64_C(0x3f) << ESR_EC_SHIFT)
-#define ESR_IL (UINT64_C(1) << 25)
-#define ESR_ISV (UINT64_C(1) << 24)
-#define ESR_SAS_MASK (UINT64_C(3) << 22)
-#define ESR_SSE (UINT64_C(1) << 21)
-#define ESR_SRT_SHIFT 16
-#define ESR_SF (UINT64_C(1) << 15)
-#define ESR_SET_MASK (UINT64_C(3) << 11)
-#define ESR_FNV (UINT64_C(1) << 10)
-#define ESR_EA (UINT64_C(1) << 9)
-#define ESR_S1PTW (UINT64_C(1) << 7)
-#define ESR_WNR (UINT64_C(1) << 6)
-#define ESR_FSC_MASK UINT64_C(0x3f)
-#define ESR_WFX_TI_WFE UINT64_C(1)
-/* Fault status codes. */
-#define FSC_TRANSLATION(level) (UINT64_C(0x04) + (uint64_t)(level))
-#define FSC_ACCESS_FLAG(level) (UINT64_C(0x08) + (uint64_t)(level))
-#define FSC_PERMISSION(level) (UINT64_C(0x0c) + (uint64_t)(level))
-#define FSC_SEA UINT64_C(0x10)
-#define FSC_ALIGNMENT UINT64_C(0x21)
-#define FSC_GPF UINT64_C(0x28)
 /* What the host may see of a data abort (TF-RMM's masks). */
 #define ESR_NONEMULATED_ABORT_MASK (ESR_EC_MASK | ESR_SET_MASK | ESR_FNV | ESR_EA | ESR_FSC_MASK)
 #define ESR_EMULATED_ABORT_MASK                                                                  \
 	(ESR_NONEMULATED_ABORT_MASK | ESR_ISV | ESR_SAS_MASK | ESR_SF | ESR_WNR)
 
-#define PSTATE_EL_SHIFT 2
 #define PSTATE_IRQ_FIQ_MASK (UINT64_C(3) << 6)
-#define SCTLR_M UINT64_C(1)
 #define CNT_CTL_ENABLE UINT64_C(1)
 #define CNT_CTL_IMASK UINT64_C(2)
 #define CNT_CTL_ISTATUS UINT64_C(4)
-#define HPFAR_FIPA_SHIFT 8 /* HPFAR_EL2.FIPA holds IPA[47:12] at [43:4] */
-
-/* HPFAR_EL2 for a fault at ipa, as the exit record carries it. */
-static uint64_t hpfar_of(uint64_t ipa)
-{
-	return (ipa & ~GRANULE_MASK & ((UINT64_C(1) << 48) - 1)) >> HPFAR_FIPA_SHIFT;
-}
-#define INSN_SIZE 4
 
 /* One REC_ENTER in progress: what the SMC hook and the exit handlers share. */
 struct run_ctx {
@@ -87,6 +46,7 @@ struct run_ctx {
 	struct rec *rec;
 	struct rd *rd;
 	struct vcpu *v;
+	struct trap_ctx trap; /* the realm's memory, for decoding and stage 1 */
 	struct rmi_rec_exit *exit;
 	uint64_t flags;    /* RmiRecEnter.flags of this entry */
 	bool done;         /* the exit record is ready for the host */
@@ -185,13 +145,10 @@ void rec_engine_destroy(struct rmm *rmm, struct granule *g_rec)
 
 /* ---- realm memory, as the RMM reaches it ---- */
 
-/* The IPA a guest VA stands for under the REC's stage 1; false if the
- * guest's own translation faults. */
-static bool va_to_ipa(struct run_ctx *c, uint64_t va, enum s1_access acc, uint64_t *ipa);
-
 /* Reads `len` bytes of protected realm memory at ipa (within a granule). */
-static bool realm_read(struct run_ctx *c, uint64_t ipa, void *buf, size_t len)
+static bool realm_read(void *ctx, uint64_t ipa, void *buf, size_t len)
 {
+	struct run_ctx *c = ctx;
 	uint64_t pa;
 	int level;
 	if (!ipa_in_par(c->rd, ipa) ||
@@ -201,71 +158,16 @@ static bool realm_read(struct run_ctx *c, uint64_t ipa, void *buf, size_t len)
 	return true;
 }
 
-/* The instruction at the REC's PC, for the exits that need decoding. */
-static bool fetch_insn(struct run_ctx *c, uint32_t *insn)
-{
-	uint64_t ipa;
-	return va_to_ipa(c, vcpu_get_pc(c->v), S1_EXEC, &ipa) &&
-	       (ipa & (INSN_SIZE - 1)) == 0 && realm_read(c, ipa, insn, sizeof(*insn));
-}
-
-static bool s1_read_desc(void *ctx, uint64_t ipa, uint64_t *desc)
-{
-	return realm_read(ctx, ipa, desc, sizeof(*desc));
-}
-
-static void s1_regime_of(struct vcpu *v, struct s1_regime *r)
-{
-	r->sctlr_el1 = vcpu_get_sysreg(v, VCPU_SCTLR_EL1);
-	r->tcr_el1 = vcpu_get_sysreg(v, VCPU_TCR_EL1);
-	r->ttbr0_el1 = vcpu_get_sysreg(v, VCPU_TTBR0_EL1);
-	r->ttbr1_el1 = vcpu_get_sysreg(v, VCPU_TTBR1_EL1);
-}
-
-static unsigned current_el(struct vcpu *v)
-{
-	return (unsigned)(vcpu_get_pstate(v) >> PSTATE_EL_SHIFT) & 3;
-}
-
-static bool va_to_ipa(struct run_ctx *c, uint64_t va, enum s1_access acc, uint64_t *ipa)
-{
-	struct s1_regime r;
-	struct s1_result res;
-	s1_regime_of(c->v, &r);
-	s1_translate(&r, va, acc, current_el(c->v) == 0, false, s1_read_desc, c, &res);
-	*ipa = res.oa;
-	return !res.fault;
-}
-
 /* ---- exceptions for the realm ---- */
-
-static uint64_t esr_ec(struct vcpu *v, uint64_t ec_low, uint64_t ec_cur)
-{
-	return (current_el(v) == 0 ? ec_low : ec_cur) << ESR_EC_SHIFT;
-}
-
-static void inject(struct run_ctx *c, uint64_t esr, uint64_t far)
-{
-	if (!vcpu_inject_sync(c->v, esr, far)) {
-		/* Only the EL0 path can fail, and only if the engine refuses a
-		 * virtual IRQ it has always taken: an engine invariant. */
-		fprintf(stderr, "ccakit: RMM: cannot inject an exception into REC %llu\n",
-			(unsigned long long)c->rec->index);
-		abort();
-	}
-}
 
 static void inject_undef(struct run_ctx *c)
 {
-	inject(c, ESR_EC_UNKNOWN << ESR_EC_SHIFT | ESR_IL, 0);
+	trap_inject_undef(c->v);
 }
 
-/* A synchronous external abort on a data access (or a fetch) at va. */
 static void inject_sea(struct run_ctx *c, bool fetch, uint64_t va)
 {
-	uint64_t ec = fetch ? esr_ec(c->v, ESR_EC_IABT_LOW, ESR_EC_IABT_CUR)
-			    : esr_ec(c->v, ESR_EC_DABT_LOW, ESR_EC_DABT_CUR);
-	inject(c, ec | ESR_IL | FSC_SEA, va);
+	trap_inject_sea(c->v, fetch, va);
 }
 
 /* ---- exit records ---- */
@@ -346,7 +248,7 @@ static void smc_rsi(struct run_ctx *c, uint64_t *x)
 		/* As a stage-2 data abort at the buffer; the SMC is made
 		 * again once the host has mapped it. */
 		exit_sync(c, ESR_EC_DABT_LOW << ESR_EC_SHIFT | FSC_TRANSLATION(out.level), 0,
-			  hpfar_of(out.ipa));
+			  trap_hpfar(out.ipa));
 		c->rewind_smc = true;
 		return;
 	}
@@ -400,23 +302,6 @@ static void s2_classify(struct run_ctx *c, uint64_t ipa, bool write, bool fetch,
 	}
 }
 
-static uint64_t decode_reg(void *ctx, unsigned n, bool is_sp)
-{
-	struct vcpu *v = ctx;
-	if (n == 31 && !is_sp)
-		return 0;
-	if (n == 31)
-		return vcpu_get_sp(v);
-	return vcpu_get_x(v, n);
-}
-
-/* The load or store at the PC, if it can be decoded. */
-static bool decode_access(struct run_ctx *c, struct ldst *l)
-{
-	uint32_t insn;
-	return fetch_insn(c, &insn) && decode_ldst(insn, decode_reg, c->v, l);
-}
-
 /* Records what REC_ENTER's flags may complete next time. */
 static void note_abort(struct run_ctx *c, uint64_t esr, uint64_t far, bool unprotected)
 {
@@ -432,9 +317,9 @@ static void note_abort(struct run_ctx *c, uint64_t esr, uint64_t far, bool unpro
 static void data_abort(struct run_ctx *c, uint64_t ipa, bool gpf)
 {
 	struct ldst l = { 0 };
-	bool decoded = decode_access(c, &l);
+	bool decoded = trap_decode_access(&c->trap, &l);
 	uint64_t va = decoded ? l.va : 0;
-	uint64_t hpfar = hpfar_of(ipa);
+	uint64_t hpfar = trap_hpfar(ipa);
 	struct s2_fault f = { .fsc = FSC_GPF };
 
 	/* Outside the realm's IPA space, or RIPAS EMPTY: an SEA, no exit. */
@@ -496,43 +381,7 @@ static void insn_abort(struct run_ctx *c, uint64_t ipa)
 	}
 	uint64_t esr = ESR_EC_IABT_LOW << ESR_EC_SHIFT | ESR_IL | f.fsc;
 	note_abort(c, esr, va, false);
-	exit_sync(c, esr & ESR_NONEMULATED_ABORT_MASK, 0, hpfar_of(ipa));
-}
-
-/* A fault of the guest's own stage 1 (unicorn keeps the syndrome: the RMM
- * walks the guest's tables again to rebuild it). */
-static void guest_abort(struct run_ctx *c, bool fetch)
-{
-	struct s1_regime r;
-	struct s1_result res;
-	struct ldst l = { 0 };
-	uint64_t va = vcpu_get_pc(c->v);
-	bool write = false;
-
-	if (!fetch) {
-		uint32_t insn;
-		if (!fetch_insn(c, &insn) || !decode_ldst(insn, decode_reg, c->v, &l)) {
-			inject_undef(c);
-			return;
-		}
-		va = l.va;
-		write = l.write;
-	}
-	s1_regime_of(c->v, &r);
-	s1_translate(&r, va, fetch ? S1_EXEC : write ? S1_WRITE : S1_READ, current_el(c->v) == 0,
-		     false, s1_read_desc, c, &res);
-	uint64_t fsc = res.fault ? res.fsc : FSC_ALIGNMENT;
-	if (res.fault && res.s1ptw) {
-		/* The walk itself met an unmapped table: stage 2's business. */
-		data_abort(c, res.walk_ipa, false);
-		return;
-	}
-	uint64_t esr = (fetch ? esr_ec(c->v, ESR_EC_IABT_LOW, ESR_EC_IABT_CUR)
-			      : esr_ec(c->v, ESR_EC_DABT_LOW, ESR_EC_DABT_CUR)) |
-		       ESR_IL | fsc;
-	if (!fetch)
-		esr |= ldst_iss(&l, 0) & ~ESR_FSC_MASK & ~ESR_ISV;
-	inject(c, esr | (write ? ESR_WNR : 0), va);
+	exit_sync(c, esr & ESR_NONEMULATED_ABORT_MASK, 0, trap_hpfar(ipa));
 }
 
 /* ---- other exceptions ---- */
@@ -572,7 +421,7 @@ static void sysreg_trap(struct run_ctx *c, uint32_t insn)
 	uint64_t value = 0;
 	/* The GIC CPU interface is EL1's: at EL0 every ICC_* access is
 	 * UNDEFINED, as are the system registers unicorn itself refused. */
-	if (!decode_sysreg(insn, &a) || current_el(c->v) == 0) {
+	if (!decode_sysreg(insn, &a) || trap_current_el(c->v) == 0) {
 		inject_undef(c);
 		return;
 	}
@@ -602,43 +451,19 @@ static void sysreg_trap(struct run_ctx *c, uint32_t insn)
 
 static void exception(struct run_ctx *c, unsigned intno)
 {
-	uint32_t insn;
-	bool is_wfe;
-	switch (intno) {
-	case VCPU_EXCP_UDEF:
-		if (!fetch_insn(c, &insn))
-			inject_undef(c);
-		else if (decode_wfx(insn, &is_wfe))
-			wfx(c, is_wfe);
-		else
-			sysreg_trap(c, insn);
+	struct trap t;
+	trap_guest_exception(&c->trap, intno, &t);
+	switch (t.kind) {
+	case TRAP_INJECTED:
 		return;
-	case VCPU_EXCP_SWI:
-		/* PC is past the SVC: its immediate is in the word before. */
-		vcpu_set_pc(c->v, vcpu_get_pc(c->v) - INSN_SIZE);
-		if (!fetch_insn(c, &insn)) {
-			vcpu_set_pc(c->v, vcpu_get_pc(c->v) + INSN_SIZE);
-			inject_undef(c);
-			return;
-		}
-		vcpu_set_pc(c->v, vcpu_get_pc(c->v) + INSN_SIZE);
-		inject(c, ESR_EC_SVC64 << ESR_EC_SHIFT | ESR_IL | ((insn >> 5) & 0xffff), 0);
+	case TRAP_WFX:
+		wfx(c, t.is_wfe);
 		return;
-	case VCPU_EXCP_BKPT:
-		if (fetch_insn(c, &insn))
-			inject(c, ESR_EC_BRK64 << ESR_EC_SHIFT | ESR_IL | ((insn >> 5) & 0xffff), 0);
-		else
-			inject_undef(c);
+	case TRAP_SYSREG:
+		sysreg_trap(c, t.insn);
 		return;
-	case VCPU_EXCP_PREFETCH_ABORT:
-		guest_abort(c, true);
-		return;
-	case VCPU_EXCP_DATA_ABORT:
-	case VCPU_EXCP_UNALIGNED:
-		guest_abort(c, false);
-		return;
-	default:
-		inject_undef(c);
+	case TRAP_S1_WALK:
+		data_abort(c, t.walk_ipa, false);
 		return;
 	}
 }
@@ -692,7 +517,7 @@ static bool complete_entry(struct run_ctx *c, const struct rmi_rec_enter *enter)
 		    REALM_IPA_MAPPED) {
 			/* The buffer went away: the host maps it again first. */
 			exit_sync(c, ESR_EC_DABT_LOW << ESR_EC_SHIFT | FSC_TRANSLATION(level), 0,
-				  hpfar_of(rec->host_call.ipa));
+				  trap_hpfar(rec->host_call.ipa));
 			return false;
 		}
 		struct rsi_host_call *hc = plat_sys_ptr(c->rmm->plat, pa);
@@ -747,6 +572,7 @@ void rec_run(struct rmm *rmm, unsigned pe, struct granule *g_rec, struct rec *re
 
 	pthread_mutex_lock(&rd->run.run_lock);
 	c.v = rec_engine(rmm, g_rec, rec, rd);
+	c.trap = (struct trap_ctx){ .v = c.v, .read = realm_read, .ctx = &c };
 	load_rec(c.v, rec);
 	vcpu_set_smc_handler(c.v, on_smc, &c);
 	vgic_enter(&rec->vgic, enter->gicv3_hcr, enter->gicv3_lrs);
@@ -809,7 +635,7 @@ void rec_run(struct rmm *rmm, unsigned pe, struct granule *g_rec, struct rec *re
 			 * host as the data abort the hardware would raise. */
 			struct ldst l;
 			uint64_t ipa = 0;
-			if (decode_access(&c, &l) && va_to_ipa(&c, l.va, S1_READ, &ipa))
+			if (trap_decode_access(&c.trap, &l) && trap_va_to_ipa(&c.trap, l.va, S1_READ, &ipa))
 				data_abort(&c, ipa, true);
 			else
 				exit_sync(&c, ESR_EC_DABT_LOW << ESR_EC_SHIFT | FSC_GPF, 0, 0);

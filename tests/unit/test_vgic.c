@@ -1,9 +1,9 @@
-/* The emulated GICv3 virtual CPU interface of a REC (rmm/vgic.h), driven
+/* The emulated GICv3 virtual CPU interface of a REC (cpu/vgic.h), driven
  * through the ICC_* accesses a realm's EL1 makes, as the ICV_* registers of
  * the GICv3 architecture behave over the list registers. White-box. */
 #include "harness.h"
 
-#include "rmm/vgic.h"
+#include "cpu/vgic.h"
 
 /* An ICC_* register's encoding at EL1 (op0 3, op1 0). */
 struct reg {

@@ -2,7 +2,7 @@
  * registers: GICv3 architecture specification (IHI 0069) chapter 6,
  * "Virtual interrupt handling and prioritization", and the ICV_* and ICH_*
  * register descriptions of chapter 12. */
-#include "rmm/vgic.h"
+#include "cpu/vgic.h"
 
 /* ICH_VTR_EL2.PRIbits and PREbits are 4: five bits of priority, [7:3]. The
  * unimplemented low bits of a priority read as zero. */

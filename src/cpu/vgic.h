@@ -1,17 +1,19 @@
-/* The GICv3 virtual CPU interface of one REC, emulated.
+/* The GICv3 virtual CPU interface of one vCPU, emulated: PE hardware (the
+ * ICH_* registers), which both EL2 worlds use, the RMM for a REC and the
+ * host for a normal VM.
  *
  * unicorn's AArch64 CPU has no GIC CPU interface: every MRS/MSR of an ICC_*
- * register is an undefined-instruction exception. The RMM therefore plays the
- * part of the hardware's ICH_* virtualisation: an EL1 access to ICC_<reg>
- * acts on ICV_<reg>, backed by the list registers the host hands in through
- * RmiRecRun.enter and gets back in RmiRecRun.exit.
+ * register is an undefined-instruction exception. The EL2 software that
+ * traps it calls vgic_access: an EL1 access to ICC_<reg> acts on ICV_<reg>,
+ * backed by the list registers (for a REC, those the host hands in through
+ * RmiRecRun.enter and gets back in RmiRecRun.exit).
  *
  * The interface implemented: 5 bits of priority and of preemption
  * (ICH_VTR_EL2.PRIbits = PREbits = 4, so only ICH_AP0R0/AP1R0 exist),
  * 16-bit INTIDs, A3V = 1, SEIS = 0, system-register access only (SRE = 1,
  * so group 0 is always signalled as vFIQ). */
-#ifndef CCAKIT_RMM_VGIC_H
-#define CCAKIT_RMM_VGIC_H
+#ifndef CCAKIT_CPU_VGIC_H
+#define CCAKIT_CPU_VGIC_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -74,6 +74,7 @@ void bench_realm_cycle(struct bench *b);
 void bench_data_throughput(struct bench *b);
 void bench_vcpu(struct bench *b);
 void bench_realm_exits(struct bench *b);
+void bench_realm_throughput(struct bench *b);
 void bench_start_to_off(struct bench *b);
 
 #endif

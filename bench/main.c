@@ -187,6 +187,7 @@ int main(int argc, char **argv)
 	ccakit_machine_destroy(b.m);
 	b.m = NULL;
 	bench_realm_exits(&b);
+	bench_realm_throughput(&b);
 	bench_start_to_off(&b);
 
 	printf("\n%u of %u targets met; %.1f s\n", rows_with_target - rows_missed, rows_with_target,

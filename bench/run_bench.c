@@ -35,21 +35,23 @@
 #define HOST_CALL_TARGET_US 5.0
 #define MMIO_TARGET_US 5.0
 #define START_TO_OFF_TARGET_MS 100.0
+#define THROUGHPUT_TARGET_PCT 90.0
 
 struct guest_run {
 	double us;
 	uint64_t host_calls, mmio;
 };
 
-/* One realm run of the image NAME.elf, in this process. A run that fails,
- * or whose guest exits with a status other than 0, is told on stderr and
- * gives us < 0: its row is left out, the others go on. */
-static struct guest_run run_guest(const char *name)
+/* One run of the image NAME.elf (a realm, or with VMM_MODE_NORMAL a normal
+ * VM), in this process. A run that fails, or whose guest exits with a
+ * status other than 0, is told on stderr and gives us < 0: its row is left
+ * out, the others go on. */
+static struct guest_run run_guest_as(const char *name, enum vmm_mode mode)
 {
 	char path[4096], err[VMM_RUN_ERR_MAX];
 	snprintf(path, sizeof(path), "%s/%s.elf", CCAKIT_GUEST_ELF_DIR, name);
 	struct vmm_options o = {
-		.mode = VMM_MODE_REALM, .kernel = path, .mem_size = VMM_MEM_DEFAULT, .cpus = 1,
+		.mode = mode, .kernel = path, .mem_size = VMM_MEM_DEFAULT, .cpus = 1,
 		.hash_algo = 0,
 	};
 	struct vmm_io io = { .console = NULL };
@@ -69,6 +71,11 @@ static struct guest_run run_guest(const char *name)
 	}
 	vmm_run_result_free(&res);
 	return g;
+}
+
+static struct guest_run run_guest(const char *name)
+{
+	return run_guest_as(name, VMM_MODE_REALM);
 }
 
 static void check_count(const char *name, uint64_t got, unsigned want, const char *what)
@@ -185,4 +192,39 @@ void bench_start_to_off(struct bench *b)
 	report(&(struct row){ "ccakit run -k hello.elf, start to SYSTEM_OFF", "ms", summarize(&s),
 			      TARGET_AT_MOST, START_TO_OFF_TARGET_MS });
 	samples_free(&s);
+}
+
+/* Guest instruction throughput in a realm against the same image as a
+ * normal VM: bench_compute's run less bench_null's, each mode against its
+ * own baseline, normal time over realm time. */
+void bench_realm_throughput(struct bench *b)
+{
+	struct samples realm = { 0 }, normal = { 0 }, ratio = { 0 };
+	unsigned runs = b->quick ? 3 : 9;
+
+	run_guest_as("bench_compute", VMM_MODE_NORMAL); /* warms the caches */
+	for (unsigned run = 0; run < runs; run++) {
+		struct guest_run rb = run_guest_as("bench_null", VMM_MODE_REALM);
+		struct guest_run r = run_guest_as("bench_compute", VMM_MODE_REALM);
+		struct guest_run nb = run_guest_as("bench_null", VMM_MODE_NORMAL);
+		struct guest_run n = run_guest_as("bench_compute", VMM_MODE_NORMAL);
+		if (rb.us < 0 || r.us < 0 || nb.us < 0 || n.us < 0)
+			continue;
+		double realm_ms = (r.us - rb.us) / 1e3, normal_ms = (n.us - nb.us) / 1e3;
+		samples_add(&realm, realm_ms);
+		samples_add(&normal, normal_ms);
+		if (realm_ms > 0)
+			samples_add(&ratio, 100.0 * normal_ms / realm_ms);
+	}
+	report_if_measured(&(struct row){ "bench_compute as a realm", "ms", summarize(&realm) },
+			   runs);
+	report_if_measured(&(struct row){ "bench_compute as a normal VM", "ms",
+					  summarize(&normal) },
+			   runs);
+	report_if_measured(&(struct row){ "Realm throughput / normal VM's", "%", summarize(&ratio),
+					  TARGET_AT_LEAST, THROUGHPUT_TARGET_PCT },
+			   runs);
+	samples_free(&realm);
+	samples_free(&normal);
+	samples_free(&ratio);
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "cpu/trap.h"
+#include "cpu/vgic.h"
 
 uint64_t trap_hpfar(uint64_t ipa)
 {
@@ -88,6 +89,65 @@ bool trap_decode_access(const struct trap_ctx *t, struct ldst *l)
 {
 	uint32_t insn;
 	return trap_fetch_insn(t, &insn) && decode_ldst(insn, decode_reg, t->v, l);
+}
+
+/* ---- emulation ---- */
+
+void trap_complete_mmio(struct vcpu *v, uint64_t esr, uint64_t value)
+{
+	if (!(esr & ESR_WNR)) {
+		unsigned srt = (unsigned)(esr >> ESR_SRT_SHIFT) & 31;
+		unsigned bits = 8u << ((esr & ESR_SAS_MASK) >> 22);
+		if (bits < 64) {
+			value &= (UINT64_C(1) << bits) - 1;
+			if ((esr & ESR_SSE) && (value >> (bits - 1)))
+				value |= ~UINT64_C(0) << bits;
+		}
+		if (!(esr & ESR_SF))
+			value &= UINT32_MAX;
+		if (srt != 31)
+			vcpu_set_x(v, srt, value);
+	}
+	vcpu_set_pc(v, vcpu_get_pc(v) + INSN_SIZE);
+}
+
+uint64_t trap_mmio_write_value(struct vcpu *v, const struct ldst *l)
+{
+	uint64_t value = l->srt == 31 ? 0 : vcpu_get_x(v, l->srt);
+	if (l->sas < 3)
+		value &= (UINT64_C(1) << (8u << l->sas)) - 1;
+	return value;
+}
+
+bool trap_gic_sysreg(struct vcpu *v, struct vgic *g, uint32_t insn, struct sysreg_access *a,
+		     uint64_t *value)
+{
+	*value = 0;
+	/* The GIC CPU interface is EL1's: at EL0 every ICC_* access is
+	 * UNDEFINED, as are the system registers unicorn itself refused. */
+	if (!decode_sysreg(insn, a) || trap_current_el(v) == 0) {
+		trap_inject_undef(v);
+		return false;
+	}
+	if (!a->read)
+		*value = a->rt == 31 ? 0 : vcpu_get_x(v, a->rt);
+	switch (vgic_access(g, a, value)) {
+	case VGIC_DONE:
+		if (a->read && a->rt != 31)
+			vcpu_set_x(v, a->rt, *value);
+		vcpu_set_pc(v, vcpu_get_pc(v) + INSN_SIZE);
+		return false;
+	case VGIC_TRAP:
+		vcpu_set_pc(v, vcpu_get_pc(v) + INSN_SIZE);
+		if (a->read)
+			*value = 0;
+		return true;
+	case VGIC_NOT_GIC:
+	case VGIC_UNDEF:
+		break;
+	}
+	trap_inject_undef(v);
+	return false;
 }
 
 /* ---- exceptions ---- */

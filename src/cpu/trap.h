@@ -80,6 +80,22 @@ bool trap_fetch_insn(const struct trap_ctx *t, uint32_t *insn);
 /* The load or store at the PC, decoded (with its VA). */
 bool trap_decode_access(const struct trap_ctx *t, struct ldst *l);
 
+/* An emulated MMIO access, completed on the next entry: a read's value
+ * into its register (sign- or zero-extended as the syndrome's SAS, SSE and
+ * SF say), and the PC past the instruction. esr is the access's syndrome. */
+void trap_complete_mmio(struct vcpu *v, uint64_t esr, uint64_t value);
+/* The value an emulated write stores (SAS bytes of its register). */
+uint64_t trap_mmio_write_value(struct vcpu *v, const struct ldst *l);
+
+struct vgic;
+/* A trapped MRS/MSR (TRAP_SYSREG) of the GIC CPU interface, against the
+ * vCPU's list registers: done here (the PC moved past it), or an UNDEF
+ * injected, unless it is one the hypervisor must see (ICC_SGI1R and
+ * friends: VGIC_TRAP), for which it returns true with *a decoded, *value
+ * the value written, and the PC past it. */
+bool trap_gic_sysreg(struct vcpu *v, struct vgic *g, uint32_t insn, struct sysreg_access *a,
+		     uint64_t *value);
+
 /* What a guest exception (a VCPU_EXIT_EXCEPTION's intno) leaves to the EL2
  * software: most are injected back into the guest here; a trapped WFx, a
  * trapped system register and a stage-1 walk that met a stage-2 fault are

@@ -46,6 +46,11 @@ struct vcpu_stage2 {
 	unsigned vmid;
 };
 
+/* PSTATE of a vCPU at reset and after CPU_ON: EL1h, D, A, I, F masked. */
+#define VCPU_RESET_PSTATE UINT64_C(0x3c5)
+/* SCTLR_EL1 at reset: its RES1 bits, MMU and caches off. */
+#define VCPU_RESET_SCTLR UINT64_C(0x30d00800)
+
 /* A REC's architectural state between entries (kept in the REC granule). */
 struct vcpu_regs {
 	uint64_t x[31];

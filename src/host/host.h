@@ -236,6 +236,36 @@ enum host_psci_event {
 int host_psci_exit(struct host *h, struct host_realm *r, uint64_t rec, const uint64_t gprs[2],
 		   enum host_psci_event *event);
 
+/* ---- a normal, non-confidential VM (nvm.c) ---- */
+
+/* The same image as a plain VM, for comparisons (`ccakit run --normal`):
+ * the host's own stage 2 over NS RAM, its vCPUs entered directly, as KVM
+ * runs a VM; no RMM involved. Exits come in the RmiRecRun layout of a REC
+ * (SYNC with ESR/FAR/HPFAR for MMIO, WFx and trapped ICC_SGI1R; IRQ at the
+ * end of a slice; PSCI for CPU_ON, AFFINITY_INFO, CPU_OFF, SYSTEM_OFF and
+ * SYSTEM_RESET, already answered), and entries honour EMUL_MMIO and
+ * INJECT_SEA, so the VMM serves a VM and a realm alike. */
+#define HOST_NVM_CPUS_MAX 64
+struct host_nvm;
+struct host_nvm_config {
+	uint64_t ram_base, ram_size; /* IPAs, page-aligned; RAM mapped up front */
+	unsigned cpus;
+	const uint64_t *mpidrs; /* cpus of them */
+};
+int host_nvm_create(struct host *h, const struct host_nvm_config *cfg, struct host_nvm **out);
+/* Frees (and scrubs) every granule it owns; *vm may be half-built. */
+void host_nvm_destroy(struct host_nvm *vm);
+/* Copies an image into its RAM. */
+int host_nvm_write(struct host *h, struct host_nvm *vm, uint64_t ipa, const void *src, size_t len);
+/* Powers vCPU idx on at pc with X0 = x0 (the boot vCPU; others by CPU_ON). */
+int host_nvm_start(struct host *h, struct host_nvm *vm, unsigned idx, uint64_t pc, uint64_t x0);
+unsigned host_nvm_cpus(const struct host_nvm *vm);
+uint64_t host_nvm_mpidr(const struct host_nvm *vm, unsigned idx);
+struct rmi_rec_run *host_nvm_run(struct host_nvm *vm, unsigned idx);
+int host_nvm_enter(struct host *h, struct host_nvm *vm, unsigned idx);
+void host_nvm_raise(struct host_nvm *vm, unsigned idx, unsigned intid);
+bool host_nvm_has_interrupt(const struct host_nvm *vm, unsigned idx);
+
 /* ---- running RECs (run.c) ---- */
 
 /* The RmiRecRun page of REC idx (allocated at the first call): the caller

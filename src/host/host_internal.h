@@ -46,6 +46,13 @@ void host_granule_free_keep_error(struct host *h, uint64_t pa);
 /* Grows *arr (of *cap elements of size elem) to hold at least n. */
 int host_reserve(struct host *h, void **arr, size_t *cap, size_t n, size_t elem);
 
+/* Virtual interrupts a vCPU is owed (run.c, for RECs and normal VMs
+ * alike): moves the pending INTIDs 0..31 into free list registers (group 1,
+ * priority 0xa0; an INTID already in one waits until it is free), and
+ * tells whether any is pending or in a list register. */
+void host_lrs_fill(uint64_t *lrs, unsigned n, uint32_t *pending);
+bool host_lrs_pending(const uint64_t *lrs, uint32_t pending);
+
 /* The normal-world pointer of a DRAM granule the host owns. */
 static inline void *host_ptr(struct host *h, uint64_t pa)
 {

@@ -24,18 +24,15 @@ static unsigned nlrs(const struct host *h)
 	return (unsigned)((h->feat0 >> RMI_FEAT0_GICV3_NUM_LRS_SHIFT) & 0xf) + 1;
 }
 
-/* Moves pending interrupts into free list registers; an INTID already in
- * one (pending or active) waits until it is free. */
-static void fill_lrs(const struct host *h, struct host_rec *rec)
+void host_lrs_fill(uint64_t *lrs, unsigned n, uint32_t *pending)
 {
-	unsigned n = nlrs(h);
-	for (unsigned intid = 0; intid < 32 && rec->pending; intid++) {
-		if (!(rec->pending & (UINT32_C(1) << intid)))
+	for (unsigned intid = 0; intid < 32 && *pending; intid++) {
+		if (!(*pending & (UINT32_C(1) << intid)))
 			continue;
 		int free_lr = -1;
 		bool busy = false;
 		for (unsigned i = 0; i < n; i++) {
-			uint64_t lr = rec->lrs[i];
+			uint64_t lr = lrs[i];
 			if (lr >> ICH_LR_STATE_SHIFT == 0) {
 				if (free_lr < 0)
 					free_lr = (int)i;
@@ -45,9 +42,19 @@ static void fill_lrs(const struct host *h, struct host_rec *rec)
 		}
 		if (busy || free_lr < 0)
 			continue;
-		rec->lrs[free_lr] = LR_PENDING | LR_GROUP1 | LR_PRIORITY | intid;
-		rec->pending &= ~(UINT32_C(1) << intid);
+		lrs[free_lr] = LR_PENDING | LR_GROUP1 | LR_PRIORITY | intid;
+		*pending &= ~(UINT32_C(1) << intid);
 	}
+}
+
+bool host_lrs_pending(const uint64_t *lrs, uint32_t pending)
+{
+	if (pending)
+		return true;
+	for (unsigned i = 0; i < RMI_GIC_MAX_LRS; i++)
+		if (lrs[i] >> ICH_LR_STATE_SHIFT)
+			return true;
+	return false;
 }
 
 int host_rec_enter(struct host *h, struct host_realm *r, unsigned idx)
@@ -56,7 +63,7 @@ int host_rec_enter(struct host *h, struct host_realm *r, unsigned idx)
 	struct rmi_rec_run *run = host_rec_run(h, r, idx);
 	if (!run)
 		return -ENOMEM;
-	fill_lrs(h, rec);
+	host_lrs_fill(rec->lrs, nlrs(h), &rec->pending);
 	memcpy(run->enter.gicv3_lrs, rec->lrs, sizeof(rec->lrs));
 	run->enter.gicv3_hcr = 0;
 	int rc = host_rmi(h, NULL, RMI_REC_ENTER, 2, rec->pa, rec->run);
@@ -76,13 +83,7 @@ void host_rec_raise(struct host_realm *r, unsigned idx, unsigned intid)
 
 bool host_rec_has_interrupt(const struct host_realm *r, unsigned idx)
 {
-	const struct host_rec *rec = &r->recs[idx];
-	if (rec->pending)
-		return true;
-	for (unsigned i = 0; i < RMI_GIC_MAX_LRS; i++)
-		if (rec->lrs[i] >> ICH_LR_STATE_SHIFT)
-			return true;
-	return false;
+	return host_lrs_pending(r->recs[idx].lrs, r->recs[idx].pending);
 }
 
 uint64_t host_shared_pa(const struct host_realm *r, uint64_t ipa)

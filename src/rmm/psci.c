@@ -6,12 +6,6 @@
 #include "ccakit/abi/psci.h"
 #include "rmm/rmm.h"
 
-bool psci_is_call(uint64_t fid)
-{
-	uint32_t f = smccc_fid(fid);
-	return (f & 0xbfffffe0u) == 0x84000000u; /* 0x84000000..1F and 0xC4000000..1F */
-}
-
 static bool psci_supported(uint32_t fid)
 {
 	switch (fid) {

@@ -11,10 +11,6 @@
 #include "ccakit/abi/psci.h"
 #include "rmm/rtt.h"
 
-/* PSTATE of a REC at creation and after CPU_ON: EL1h, D, A, I, F masked. */
-#define REC_RESET_PSTATE UINT64_C(0x3c5)
-/* SCTLR_EL1 at reset: its RES1 bits, MMU and caches off. */
-#define REC_RESET_SCTLR UINT64_C(0x30d00800)
 
 void rec_reset_regs(struct rec *rec, uint64_t pc, const uint64_t *gprs, uint64_t x0)
 {
@@ -24,8 +20,8 @@ void rec_reset_regs(struct rec *rec, uint64_t pc, const uint64_t *gprs, uint64_t
 	else
 		rec->regs.x[0] = x0;
 	rec->regs.pc = pc;
-	rec->regs.pstate = REC_RESET_PSTATE;
-	rec->regs.sctlr_el1 = REC_RESET_SCTLR;
+	rec->regs.pstate = VCPU_RESET_PSTATE;
+	rec->regs.sctlr_el1 = VCPU_RESET_SCTLR;
 	rec->regs.vmpidr = rec->mpidr;
 	rec->regs_reset = 1;
 }

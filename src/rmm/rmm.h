@@ -349,8 +349,6 @@ struct psci_outcome {
 	uint64_t gprs[2]; /* FID, and the target MPIDR where there is one */
 };
 
-/* Whether fid is a PSCI function ID (the SMCCC standard service range). */
-bool psci_is_call(uint64_t fid);
 /* Handles the PSCI call in x[0..3] made by `rec` (index rec->index) of realm
  * `rd`; results in x[0]. */
 void psci_handle(struct rec *rec, struct rd *rd, uint64_t *x, struct psci_outcome *out);

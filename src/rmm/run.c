@@ -354,12 +354,8 @@ static void data_abort(struct run_ctx *c, uint64_t ipa, bool gpf)
 		esr &= ~ESR_ISV;
 	note_abort(c, esr, va, true);
 	exit_sync(c, esr & ESR_EMULATED_ABORT_MASK, va & GRANULE_MASK, hpfar);
-	if ((esr & ESR_ISV) && l.write && l.srt != 31) {
-		uint64_t value = vcpu_get_x(c->v, l.srt);
-		if (l.sas < 3)
-			value &= (UINT64_C(1) << (8u << l.sas)) - 1;
-		c->exit->gprs[0] = value;
-	}
+	if ((esr & ESR_ISV) && l.write)
+		c->exit->gprs[0] = trap_mmio_write_value(c->v, &l);
 }
 
 static void insn_abort(struct run_ctx *c, uint64_t ipa)
@@ -418,35 +414,15 @@ static void wfx(struct run_ctx *c, bool is_wfe)
 static void sysreg_trap(struct run_ctx *c, uint32_t insn)
 {
 	struct sysreg_access a;
-	uint64_t value = 0;
-	/* The GIC CPU interface is EL1's: at EL0 every ICC_* access is
-	 * UNDEFINED, as are the system registers unicorn itself refused. */
-	if (!decode_sysreg(insn, &a) || trap_current_el(c->v) == 0) {
-		inject_undef(c);
+	uint64_t value;
+	if (!trap_gic_sysreg(c->v, &c->rec->vgic, insn, &a, &value))
 		return;
-	}
-	if (!a.read)
-		value = a.rt == 31 ? 0 : vcpu_get_x(c->v, a.rt);
-	switch (vgic_access(&c->rec->vgic, &a, &value)) {
-	case VGIC_DONE:
-		if (a.read && a.rt != 31)
-			vcpu_set_x(c->v, a.rt, value);
-		vcpu_set_pc(c->v, vcpu_get_pc(c->v) + INSN_SIZE);
-		return;
-	case VGIC_TRAP:
-		/* To the host as a trapped MSR/MRS (SGIs): a write's value in
-		 * gprs[0]; a read completes from enter.gprs[0]. */
-		c->rec->last_exit.sysreg_read = a.read;
-		c->rec->last_exit.sysreg_rt = a.rt;
-		vcpu_set_pc(c->v, vcpu_get_pc(c->v) + INSN_SIZE);
-		exit_sync(c, ESR_EC_SYSREG << ESR_EC_SHIFT | ESR_IL | sysreg_iss(&a), 0, 0);
-		c->exit->gprs[0] = a.read ? 0 : value;
-		return;
-	case VGIC_NOT_GIC:
-	case VGIC_UNDEF:
-		inject_undef(c);
-		return;
-	}
+	/* To the host as a trapped MSR/MRS (SGIs): a write's value in
+	 * gprs[0]; a read completes from enter.gprs[0]. */
+	c->rec->last_exit.sysreg_read = a.read;
+	c->rec->last_exit.sysreg_rt = a.rt;
+	exit_sync(c, ESR_EC_SYSREG << ESR_EC_SHIFT | ESR_IL | sysreg_iss(&a), 0, 0);
+	c->exit->gprs[0] = value;
 }
 
 static void exception(struct run_ctx *c, unsigned intno)
@@ -477,22 +453,7 @@ static bool complete_entry(struct run_ctx *c, const struct rmi_rec_enter *enter)
 {
 	struct rec *rec = c->rec;
 	if (enter->flags & REC_ENTRY_FLAG_EMUL_MMIO) {
-		uint64_t esr = rec->last_exit.esr;
-		if (!(esr & ESR_WNR)) {
-			unsigned srt = (unsigned)(esr >> ESR_SRT_SHIFT) & 31;
-			unsigned bits = 8u << ((esr & ESR_SAS_MASK) >> 22);
-			uint64_t value = enter->gprs[0];
-			if (bits < 64) {
-				value &= (UINT64_C(1) << bits) - 1;
-				if ((esr & ESR_SSE) && (value >> (bits - 1)))
-					value |= ~UINT64_C(0) << bits;
-			}
-			if (!(esr & ESR_SF))
-				value &= UINT32_MAX;
-			if (srt != 31)
-				vcpu_set_x(c->v, srt, value);
-		}
-		vcpu_set_pc(c->v, vcpu_get_pc(c->v) + INSN_SIZE);
+		trap_complete_mmio(c->v, rec->last_exit.esr, enter->gprs[0]);
 	} else if (enter->flags & REC_ENTRY_FLAG_INJECT_SEA) {
 		inject_sea(c, false, rec->last_exit.far);
 	}

@@ -1,5 +1,7 @@
 /* `ccakit run`: the VMM's main loop. Builds the realm from the image (plan.c,
- * host_realm_build), then runs its RECs in turn and serves every REC exit:
+ * host_realm_build), or with --normal the same image as a normal VM
+ * (host_nvm_*, whose exits have a REC's layout), then runs its vCPUs in turn
+ * and serves every exit:
  * MMIO on the device bus, host calls, PSCI, RIPAS changes, WFI (sleeping on
  * the virtual timer), SGIs between vCPUs, and the shared pages a realm
  * reaches through its unprotected alias. */
@@ -53,7 +55,8 @@ struct vm {
 	const struct vmm_options *o;
 	FILE *trace;
 	struct host *h;
-	struct host_realm *r;
+	struct host_realm *r; /* a realm, or */
+	struct host_nvm *n;   /* a normal VM (--normal) */
 	struct vmm_mmio_bus bus;
 	struct vmm_pl011 uart;
 	struct vmm_testdev testdev;
@@ -113,9 +116,46 @@ static void trace_exit(struct vm *vm, unsigned idx, const struct rmi_rec_exit *e
 	fputc('\n', vm->trace);
 }
 
+/* ---- a realm or a normal VM: what the loop needs of either ---- */
+
+static unsigned ncpus(const struct vm *vm)
+{
+	return vm->n ? host_nvm_cpus(vm->n) : (unsigned)vm->r->nrecs;
+}
+
+static uint64_t mpidr_of(const struct vm *vm, unsigned i)
+{
+	return vm->n ? host_nvm_mpidr(vm->n, i) : vm->r->recs[i].mpidr;
+}
+
+static struct rmi_rec_run *run_page(struct vm *vm, unsigned i)
+{
+	return vm->n ? host_nvm_run(vm->n, i) : host_rec_run(vm->h, vm->r, i);
+}
+
+static int enter(struct vm *vm, unsigned i)
+{
+	return vm->n ? host_nvm_enter(vm->h, vm->n, i) : host_rec_enter(vm->h, vm->r, i);
+}
+
+static void raise_irq(struct vm *vm, unsigned i, unsigned intid)
+{
+	if (vm->n)
+		host_nvm_raise(vm->n, i, intid);
+	else
+		host_rec_raise(vm->r, i, intid);
+}
+
+static bool has_interrupt(const struct vm *vm, unsigned i)
+{
+	return vm->n ? host_nvm_has_interrupt(vm->n, i) : host_rec_has_interrupt(vm->r, i);
+}
+
+/* Where device addresses start: the unprotected half of a realm's IPA
+ * space; a normal VM's devices are at their plain IPA. */
 static uint64_t par_end(const struct vm *vm)
 {
-	return UINT64_C(1) << (vm->r->s2sz - 1);
+	return vm->n ? 0 : UINT64_C(1) << (vm->r->s2sz - 1);
 }
 
 /* ---- exits ---- */
@@ -126,13 +166,16 @@ static int data_abort(struct vm *vm, unsigned idx, struct rmi_rec_run *run)
 	uint64_t ipa = (e->hpfar << 8 & ~(uint64_t)GRANULE_MASK) | (e->far & GRANULE_MASK);
 	/* RAM the realm touches for the first time: a DATA granule of unknown
 	 * (zero) contents, as KVM populates a realm lazily. */
-	if (ipa >= VMM_RAM_BASE && ipa - VMM_RAM_BASE < vm->o->mem_size) {
+	if (!vm->n && ipa >= VMM_RAM_BASE && ipa - VMM_RAM_BASE < vm->o->mem_size) {
 		if (host_data_create_unknown(vm->h, vm->r, ipa & ~(uint64_t)GRANULE_MASK,
 					     GRANULE_SIZE))
 			return fail(vm, -EFAULT, "vCPU %u: cannot give the realm RAM at IPA 0x%llx: %s",
 				    idx, (unsigned long long)ipa, host_error(vm->h));
 		return 0;
 	}
+	if (vm->n && ipa >= VMM_RAM_BASE && ipa - VMM_RAM_BASE < vm->o->mem_size)
+		return fail(vm, -EFAULT, "vCPU %u: abort at RAM IPA 0x%llx, which is mapped",
+			    idx, (unsigned long long)ipa);
 	if (ipa < par_end(vm))
 		return fail(vm, -EFAULT,
 			    "vCPU %u: data abort at protected IPA 0x%llx (ESR 0x%llx): the realm "
@@ -141,7 +184,7 @@ static int data_abort(struct vm *vm, unsigned idx, struct rmi_rec_run *run)
 	uint64_t addr = ipa - par_end(vm);
 	/* The unprotected alias of RAM: memory the realm shares with the
 	 * host. Map a page there; the access is made again. */
-	if (addr >= VMM_RAM_BASE && addr - VMM_RAM_BASE < vm->o->mem_size) {
+	if (!vm->n && addr >= VMM_RAM_BASE && addr - VMM_RAM_BASE < vm->o->mem_size) {
 		uint64_t pa;
 		if (host_shared_pa(vm->r, ipa))
 			return fail(vm, -EFAULT, "vCPU %u: abort at shared page 0x%llx, mapped",
@@ -186,8 +229,8 @@ static int data_abort(struct vm *vm, unsigned idx, struct rmi_rec_run *run)
 static void send_sgi(struct vm *vm, unsigned from, uint64_t v)
 {
 	unsigned intid = (unsigned)(v >> 24) & 0xf;
-	for (unsigned i = 0; i < vm->r->nrecs; i++) {
-		uint64_t mpidr = vm->r->recs[i].mpidr;
+	for (unsigned i = 0; i < ncpus(vm); i++) {
+		uint64_t mpidr = mpidr_of(vm, i);
 		bool hit;
 		if (v & (UINT64_C(1) << 40))
 			hit = i != from;
@@ -197,7 +240,7 @@ static void send_sgi(struct vm *vm, unsigned from, uint64_t v)
 			      ((mpidr >> 24) & 0xff) == ((v >> 48) & 0xff) &&
 			      (mpidr & 0xf) < 16 && (v >> (mpidr & 0xf) & 1);
 		if (hit)
-			host_rec_raise(vm->r, i, intid);
+			raise_irq(vm, i, intid);
 	}
 }
 
@@ -265,14 +308,22 @@ static int host_call(struct vm *vm, unsigned idx, struct rmi_rec_run *run)
 
 static int psci_exit(struct vm *vm, unsigned idx, struct rmi_rec_run *run)
 {
-	enum host_psci_event ev;
+	enum host_psci_event ev = HOST_PSCI_NONE;
 	uint64_t gprs[2] = { run->exit.gprs[0], run->exit.gprs[1] };
-	if (host_psci_exit(vm->h, vm->r, vm->r->recs[idx].pa, gprs, &ev))
-		return fail(vm, -EPROTO, "%s", host_error(vm->h));
 	uint32_t fid = smccc_fid(gprs[0]);
+	if (!vm->n) {
+		if (host_psci_exit(vm->h, vm->r, vm->r->recs[idx].pa, gprs, &ev))
+			return fail(vm, -EPROTO, "%s", host_error(vm->h));
+	} else if (fid == PSCI_CPU_OFF) {
+		ev = HOST_PSCI_CPU_OFF; /* the host answered; the VMM schedules */
+	} else if (fid == PSCI_SYSTEM_OFF) {
+		ev = HOST_PSCI_SYSTEM_OFF;
+	} else if (fid == PSCI_SYSTEM_RESET) {
+		ev = HOST_PSCI_SYSTEM_RESET;
+	}
 	if (fid == PSCI_CPU_ON || fid == PSCI_CPU_ON_AARCH32) {
-		for (unsigned i = 0; i < vm->r->nrecs; i++)
-			if (vm->r->recs[i].mpidr == gprs[1] && vm->state[i] == VCPU_OFF)
+		for (unsigned i = 0; i < ncpus(vm); i++)
+			if (mpidr_of(vm, i) == gprs[1] && vm->state[i] == VCPU_OFF)
 				vm->state[i] = VCPU_ON;
 	}
 	switch (ev) {
@@ -302,7 +353,7 @@ static void timer_after_exit(struct vm *vm, unsigned idx, const struct rmi_rec_e
 	if ((ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) != CNT_CTL_ENABLE)
 		return;
 	if (ctl & CNT_CTL_ISTATUS)
-		host_rec_raise(vm->r, idx, PPI_VTIMER);
+		raise_irq(vm, idx, PPI_VTIMER);
 	else
 		vm->wake_at[idx] = e->cntv_cval ? e->cntv_cval : 1;
 }
@@ -343,8 +394,8 @@ static bool runnable(struct vm *vm, unsigned i)
 	if (vm->state[i] == VCPU_WAITING) {
 		bool timer = vm->wake_at[i] && vcpu_counter_now() >= vm->wake_at[i];
 		if (timer)
-			host_rec_raise(vm->r, i, PPI_VTIMER);
-		if (timer || host_rec_has_interrupt(vm->r, i))
+			raise_irq(vm, i, PPI_VTIMER);
+		if (timer || has_interrupt(vm, i))
 			vm->state[i] = VCPU_ON;
 	}
 	return vm->state[i] == VCPU_ON;
@@ -354,13 +405,13 @@ static bool runnable(struct vm *vm, unsigned i)
 static int idle(struct vm *vm)
 {
 	uint64_t first = 0;
-	for (unsigned i = 0; i < vm->r->nrecs; i++)
+	for (unsigned i = 0; i < ncpus(vm); i++)
 		if (vm->state[i] == VCPU_WAITING && vm->wake_at[i] &&
 		    (!first || vm->wake_at[i] < first))
 			first = vm->wake_at[i];
 	if (!first) {
 		bool any = false;
-		for (unsigned i = 0; i < vm->r->nrecs; i++)
+		for (unsigned i = 0; i < ncpus(vm); i++)
 			any |= vm->state[i] != VCPU_OFF;
 		if (!any)
 			return fail(vm, -EDEADLK, "every vCPU is off, and the realm never asked for "
@@ -383,7 +434,7 @@ static int run_loop(struct vm *vm)
 	uint64_t since = 0;
 	vm->state[0] = VCPU_ON;
 	while (!vm->over) {
-		unsigned n = vm->r->nrecs, idx = n;
+		unsigned n = ncpus(vm), idx = n;
 		for (unsigned k = 0; k < n; k++)
 			if (runnable(vm, (next + k) % n)) {
 				idx = (next + k) % n;
@@ -395,13 +446,13 @@ static int run_loop(struct vm *vm)
 				return rc;
 			continue;
 		}
-		struct rmi_rec_run *run = host_rec_run(vm->h, vm->r, idx);
+		struct rmi_rec_run *run = run_page(vm, idx);
 		if (!run)
 			return fail(vm, -ENOMEM, "%s", host_error(vm->h));
 		/* Trap WFI: a waiting vCPU yields to the others. */
 		run->enter.flags |= REC_ENTRY_FLAG_TRAP_WFI;
 		vm->res->entries++;
-		if (host_rec_enter(vm->h, vm->r, idx))
+		if (enter(vm, idx))
 			return fail(vm, -EPROTO, "%s", host_error(vm->h));
 		int rc = serve_exit(vm, idx, run);
 		if (rc)
@@ -425,6 +476,25 @@ static int run_loop(struct vm *vm)
 }
 
 /* ---- set-up ---- */
+
+/* The realm's plan as a normal VM: the same RAM, image, device tree, entry
+ * point and vCPUs (MPIDRs as the realm's RECs get them). */
+static int build_normal(struct vm *vm, const struct vmm_plan *plan)
+{
+	const struct host_realm_layout *l = &plan->layout;
+	uint64_t mpidrs[VMM_CPUS_MAX];
+	for (unsigned i = 0; i < l->nrecs; i++)
+		mpidrs[i] = rmi_rec_index_to_mpidr(i);
+	struct host_nvm_config nc = { .ram_base = l->ram.ipa, .ram_size = l->ram.len,
+				      .cpus = l->nrecs, .mpidrs = mpidrs };
+	int rc = host_nvm_create(vm->h, &nc, &vm->n);
+	for (size_t i = 0; rc == 0 && i < l->nimages; i++)
+		rc = host_nvm_write(vm->h, vm->n, l->images[i].ipa, l->images[i].data,
+				    l->images[i].len);
+	if (rc == 0)
+		rc = host_nvm_start(vm->h, vm->n, 0, l->pc, l->gprs[0]);
+	return rc ? fail(vm, rc, "%s", host_error(vm->h)) : 0;
+}
 
 static int build(struct vm *vm, struct vmm_elf_image *img, struct vmm_plan *plan)
 {
@@ -450,6 +520,8 @@ static int build(struct vm *vm, struct vmm_elf_image *img, struct vmm_plan *plan
 	};
 	if ((rc = host_create(&hc, &vm->h, vm->err, vm->errlen)))
 		return rc;
+	if (o->mode == VMM_MODE_NORMAL)
+		return build_normal(vm, plan);
 	if ((rc = host_realm_build(vm->h, &plan->layout, &vm->r)) ||
 	    (rc = host_realm_activate(vm->h, vm->r)))
 		return fail(vm, rc, "%s", host_error(vm->h));
@@ -478,10 +550,6 @@ int vmm_run(const struct vmm_options *o, const struct vmm_io *io, struct vmm_run
 	struct vmm_plan plan = { 0 };
 	memset(res, 0, sizeof(*res));
 	res->status = GUEST_EXIT_FAILURE;
-	if (o->mode != VMM_MODE_REALM)
-		return fail(&vm, -ENOTSUP, "--normal is not available yet: run the image as a "
-					   "realm (--realm)");
-
 	int rc = attach_devices(&vm, io);
 	if (rc == 0)
 		rc = build(&vm, &img, &plan);
@@ -500,6 +568,7 @@ int vmm_run(const struct vmm_options *o, const struct vmm_io *io, struct vmm_run
 	}
 	if (vm.r && host_realm_destroy(vm.h, vm.r) && rc == 0)
 		rc = fail(&vm, -EPROTO, "tearing the realm down: %s", host_error(vm.h));
+	host_nvm_destroy(vm.n);
 	host_destroy(vm.h);
 	vmm_pl011_destroy(&vm.uart);
 	vmm_plan_free(&plan);

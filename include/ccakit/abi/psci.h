@@ -2,7 +2,10 @@
 #ifndef CCAKIT_ABI_PSCI_H
 #define CCAKIT_ABI_PSCI_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+#include "ccakit/abi/smccc.h"
 
 #define PSCI_VERSION UINT32_C(0x84000000)
 #define PSCI_CPU_SUSPEND_AARCH32 UINT32_C(0x84000001)
@@ -31,5 +34,12 @@
 
 #define PSCI_AFFINITY_ON 0
 #define PSCI_AFFINITY_OFF 1
+
+/* A PSCI function ID (SMC32 0x84000000..1F or SMC64 0xC4000000..1F), read
+ * as SMCCC says (bits 63:32 and the SVE hint ignored). */
+static inline bool psci_is_call(uint64_t x0)
+{
+	return (smccc_fid(x0) & 0xbfffffe0u) == 0x84000000u;
+}
 
 #endif

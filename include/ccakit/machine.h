@@ -38,6 +38,16 @@ extern "C" {
 
 struct ccakit_machine;
 
+/* One RSI call a realm made, as a debug tracer on the PE sees it (the host
+ * is shown nothing of it by the architecture). */
+struct ccakit_rsi_event {
+	uint64_t rd;       /* the realm, and */
+	uint64_t rec;      /* the REC that called (their granule addresses) */
+	uint64_t args[11]; /* X0 (the function ID)..X10 at the SMC */
+	uint64_t ret[9];   /* X0..X8 after it, when answered in the RMM */
+	bool to_host;      /* it became a REC exit (host call, RIPAS change, ...) */
+};
+
 struct ccakit_machine_config {
 	/* Bytes of DRAM from PA 0x4000_0000: a multiple of 2 MiB, at least
 	 * 4 MiB (at most about 1 GiB in AddressSanitizer builds). */
@@ -50,6 +60,10 @@ struct ccakit_machine_config {
 	 * 2 MiB blocks whole (NS granules in them stay reachable through the
 	 * fault handler); 0 derives it from vm.max_map_count. For tests. */
 	unsigned max_view_maps;
+	/* A debug tracer on the PEs: called for every RSI call, on the PE's
+	 * thread, once the RMM has dealt with it. NULL: none. */
+	void (*rsi_trace)(void *ctx, const struct ccakit_rsi_event *ev);
+	void *rsi_trace_ctx;
 };
 
 /* Creates and boots a machine: DRAM, GPT, monitor (which gives the top

@@ -20,6 +20,8 @@ int ccakit_machine_create(const struct ccakit_machine_config *cfg, struct ccakit
 		.pe_count = cfg->pe_count,
 		.vmid_bits = cfg->vmid_bits,
 		.max_view_maps = cfg->max_view_maps,
+		.rsi_trace = cfg->rsi_trace,
+		.rsi_trace_ctx = cfg->rsi_trace_ctx,
 	};
 	struct ccakit_machine *m = calloc(1, sizeof(*m));
 	int rc;

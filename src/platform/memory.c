@@ -75,6 +75,8 @@ int platform_create(const struct platform_config *cfg, struct platform **out, ch
 	plat->granule_count = cfg->dram_size >> GRANULE_SHIFT;
 	plat->pe_count = cfg->pe_count;
 	plat->vmid_bits = vmid_bits;
+	plat->rsi_trace = cfg->rsi_trace;
+	plat->rsi_trace_ctx = cfg->rsi_trace_ctx;
 	plat->iso = &gpt_isolation_ops;
 	plat->memfd = memfd_create("ccakit-dram", MFD_CLOEXEC);
 	if (plat->memfd < 0 || ftruncate(plat->memfd, (off_t)cfg->dram_size) != 0) {

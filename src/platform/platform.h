@@ -31,11 +31,15 @@ enum pas {
 
 const char *pas_name(enum pas pas);
 
+struct ccakit_rsi_event; /* ccakit/machine.h */
+
 struct platform_config {
 	uint64_t dram_size;     /* bytes, a multiple of 2 MiB */
 	unsigned pe_count;      /* processing elements */
 	unsigned vmid_bits;     /* 8 or 16 (ID_AA64MMFR1_EL1.VMIDBits) */
 	unsigned max_view_maps; /* host mappings the normal-world view may use; 0 = derive */
+	void (*rsi_trace)(void *ctx, const struct ccakit_rsi_event *ev); /* debug tracer */
+	void *rsi_trace_ctx;
 };
 
 struct platform;
@@ -63,6 +67,9 @@ struct platform {
 	const struct isolation_ops *iso;
 	struct isolation *iso_state;
 	atomic_bool *pe_busy;
+	/* A debug tracer's hook (ccakit_machine_config.rsi_trace), or NULL. */
+	void (*rsi_trace)(void *ctx, const struct ccakit_rsi_event *ev);
+	void *rsi_trace_ctx;
 };
 
 int platform_create(const struct platform_config *cfg, struct platform **out, char *err,

@@ -23,6 +23,7 @@
 
 #include "ccakit/abi/psci.h"
 #include "ccakit/abi/rsi.h"
+#include "ccakit/machine.h"
 #include "cpu/decode.h"
 #include "cpu/stage1.h"
 #include "cpu/trap.h"
@@ -44,6 +45,7 @@ struct run_ctx {
 	struct rmm *rmm;
 	unsigned pe;
 	struct rec *rec;
+	uint64_t rec_addr; /* its granule */
 	struct rd *rd;
 	struct vcpu *v;
 	struct trap_ctx trap; /* the realm's memory, for decoding and stage 1 */
@@ -222,10 +224,25 @@ static void smc_psci(struct run_ctx *c, uint64_t *x)
 	}
 }
 
+/* The platform's debug tracer, if one is attached (`ccakit run --trace`). */
+static void trace_rsi(struct run_ctx *c, const uint64_t *args, const uint64_t *x, bool to_host)
+{
+	struct platform *p = c->rmm->plat;
+	if (!p->rsi_trace)
+		return;
+	struct ccakit_rsi_event ev = { .rd = c->rec->owner_rd, .rec = c->rec_addr, .to_host = to_host };
+	memcpy(ev.args, args, sizeof(ev.args));
+	memcpy(ev.ret, x, sizeof(ev.ret));
+	p->rsi_trace(p->rsi_trace_ctx, &ev);
+}
+
 static void smc_rsi(struct run_ctx *c, uint64_t *x)
 {
 	struct rsi_outcome out;
+	uint64_t args[11];
+	memcpy(args, x, sizeof(args));
 	rsi_handle(c->rmm, c->pe, c->rec, c->rd, x, &out);
+	trace_rsi(c, args, x, out.action != RSI_ACTION_DONE);
 	switch (out.action) {
 	case RSI_ACTION_DONE:
 		vcpu_set_xs(c->v, 9, x); /* results are in X0..X8 */
@@ -527,7 +544,8 @@ void rec_run(struct rmm *rmm, unsigned pe, struct granule *g_rec, struct rec *re
 	     const struct rmi_rec_enter *enter, struct rmi_rec_exit *exit)
 {
 	struct rd *rd = rd_map(rmm, granule_at(rmm, rec->owner_rd));
-	struct run_ctx c = { .rmm = rmm, .pe = pe, .rec = rec, .rd = rd, .exit = exit,
+	struct run_ctx c = { .rmm = rmm, .pe = pe, .rec = rec, .rec_addr = granule_pa(rmm, g_rec),
+			     .rd = rd, .exit = exit,
 			     .flags = enter->flags };
 	memset(exit, 0, sizeof(*exit));
 

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "ccakit/abi/psci.h"
+#include "ccakit/abi/rsi.h"
 #include "ccakit/abi/smccc.h"
 #include "ccakit/guest.h"
 #include "cpu/vcpu.h"
@@ -84,6 +85,67 @@ static const char *exit_reason_name(uint64_t reason)
 	static const char *const names[] = { "SYNC", "IRQ", "FIQ", "PSCI", "RIPAS_CHANGE",
 					     "HOST_CALL", "SERROR" };
 	return reason < sizeof(names) / sizeof(names[0]) ? names[reason] : "?";
+}
+
+/* RSI calls, as the machine's debug tracer reports them: the name, the
+ * argument registers the call uses, and the status with its results. */
+static const struct rsi_call {
+	uint32_t fid;
+	const char *name;
+	unsigned nargs, nret; /* X1.. in, X1.. out on success */
+} rsi_calls[] = {
+	{ RSI_VERSION, "RSI_VERSION", 1, 2 },
+	{ RSI_FEATURES, "RSI_FEATURES", 1, 1 },
+	{ RSI_MEASUREMENT_READ, "RSI_MEASUREMENT_READ", 1, 8 },
+	{ RSI_MEASUREMENT_EXTEND, "RSI_MEASUREMENT_EXTEND", 10, 0 },
+	{ RSI_ATTESTATION_TOKEN_INIT, "RSI_ATTESTATION_TOKEN_INIT", 8, 1 },
+	{ RSI_ATTESTATION_TOKEN_CONTINUE, "RSI_ATTESTATION_TOKEN_CONTINUE", 3, 1 },
+	{ RSI_REALM_CONFIG, "RSI_REALM_CONFIG", 1, 0 },
+	{ RSI_IPA_STATE_SET, "RSI_IPA_STATE_SET", 4, 2 },
+	{ RSI_IPA_STATE_GET, "RSI_IPA_STATE_GET", 2, 2 },
+	{ RSI_HOST_CALL, "RSI_HOST_CALL", 1, 0 },
+};
+
+static const char *rsi_status_name(uint64_t st)
+{
+	static const char *const names[] = { "RSI_SUCCESS", "RSI_ERROR_INPUT", "RSI_ERROR_STATE",
+					     "RSI_INCOMPLETE", "RSI_ERROR_UNKNOWN" };
+	if (st == SMC_UNKNOWN)
+		return "SMC_UNKNOWN";
+	return st < sizeof(names) / sizeof(names[0]) ? names[st] : "?";
+}
+
+static void trace_rsi(void *ctx, const struct ccakit_rsi_event *ev)
+{
+	struct vm *vm = ctx;
+	const struct rsi_call *call = NULL;
+	for (size_t i = 0; i < sizeof(rsi_calls) / sizeof(rsi_calls[0]); i++)
+		if (rsi_calls[i].fid == smccc_fid(ev->args[0]))
+			call = &rsi_calls[i];
+	unsigned idx = 0; /* the REC's index, as REC_EXIT lines give it */
+	for (unsigned i = 0; vm->r && i < vm->r->nrecs; i++)
+		if (vm->r->recs[i].pa == ev->rec)
+			idx = i;
+	if (call)
+		fprintf(vm->trace, "RSI       rec=%u %s(", idx, call->name);
+	else
+		fprintf(vm->trace, "RSI       rec=%u 0x%llx(", idx, (unsigned long long)ev->args[0]);
+	unsigned nargs = call ? call->nargs : 0;
+	for (unsigned i = 1; i <= nargs; i++)
+		fprintf(vm->trace, "%s0x%llx", i > 1 ? ", " : "", (unsigned long long)ev->args[i]);
+	if (ev->to_host) {
+		fprintf(vm->trace, ") -> the host (REC exit)\n");
+		return;
+	}
+	fprintf(vm->trace, ") = %s", rsi_status_name(ev->ret[0]));
+	if (call && ev->ret[0] == RSI_SUCCESS && call->nret) {
+		fputs(" (", vm->trace);
+		for (unsigned i = 1; i <= call->nret; i++)
+			fprintf(vm->trace, "%s0x%llx", i > 1 ? ", " : "",
+				(unsigned long long)ev->ret[i]);
+		fputc(')', vm->trace);
+	}
+	fputc('\n', vm->trace);
 }
 
 static void trace_exit(struct vm *vm, unsigned idx, const struct rmi_rec_exit *e)
@@ -518,6 +580,10 @@ static int build(struct vm *vm, struct vmm_elf_image *img, struct vmm_plan *plan
 			     .pe_count = 1 },
 		.trace = o->trace ? vm->trace : NULL,
 	};
+	if (o->trace) {
+		hc.machine.rsi_trace = trace_rsi;
+		hc.machine.rsi_trace_ctx = vm;
+	}
 	if ((rc = host_create(&hc, &vm->h, vm->err, vm->errlen)))
 		return rc;
 	if (o->mode == VMM_MODE_NORMAL)

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "ccakit/abi/rmi.h"
 #include "cpu/trap.h"
 #include "cpu/vgic.h"
 
@@ -117,6 +118,23 @@ uint64_t trap_mmio_write_value(struct vcpu *v, const struct ldst *l)
 	if (l->sas < 3)
 		value &= (UINT64_C(1) << (8u << l->sas)) - 1;
 	return value;
+}
+
+static uint64_t timer_ctl(uint64_t ctl, uint64_t cval, uint64_t now)
+{
+	ctl &= CNT_CTL_ENABLE | CNT_CTL_IMASK;
+	if ((ctl & CNT_CTL_ENABLE) && now >= cval)
+		ctl |= CNT_CTL_ISTATUS;
+	return ctl;
+}
+
+void trap_exit_timers(struct vcpu *v, struct rmi_rec_exit *e)
+{
+	uint64_t now = vcpu_counter_now();
+	e->cntv_cval = vcpu_get_sysreg(v, VCPU_CNTV_CVAL);
+	e->cntv_ctl = timer_ctl(vcpu_get_sysreg(v, VCPU_CNTV_CTL), e->cntv_cval, now);
+	e->cntp_cval = vcpu_get_sysreg(v, VCPU_CNTP_CVAL);
+	e->cntp_ctl = timer_ctl(vcpu_get_sysreg(v, VCPU_CNTP_CTL), e->cntp_cval, now);
 }
 
 bool trap_gic_sysreg(struct vcpu *v, struct vgic *g, uint32_t insn, struct sysreg_access *a,

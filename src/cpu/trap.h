@@ -48,6 +48,11 @@
 #define FSC_ALIGNMENT UINT64_C(0x21)
 #define FSC_GPF UINT64_C(0x28)
 
+/* CNTx_CTL_EL0 bits of the generic timers. */
+#define CNT_CTL_ENABLE UINT64_C(1)
+#define CNT_CTL_IMASK UINT64_C(2)
+#define CNT_CTL_ISTATUS UINT64_C(4)
+
 #define PSTATE_EL_SHIFT 2
 #define INSN_SIZE 4
 #define HPFAR_FIPA_SHIFT 8 /* HPFAR_EL2.FIPA holds IPA[47:12] at [43:4] */
@@ -86,6 +91,11 @@ bool trap_decode_access(const struct trap_ctx *t, struct ldst *l);
 void trap_complete_mmio(struct vcpu *v, uint64_t esr, uint64_t value);
 /* The value an emulated write stores (SAS bytes of its register). */
 uint64_t trap_mmio_write_value(struct vcpu *v, const struct ldst *l);
+
+struct rmi_rec_exit;
+/* The generic timers as a hypervisor sees them on every exit: CVALs, and
+ * CTLs with ISTATUS as the counter says now. */
+void trap_exit_timers(struct vcpu *v, struct rmi_rec_exit *e);
 
 struct vgic;
 /* A trapped MRS/MSR (TRAP_SYSREG) of the GIC CPU interface, against the

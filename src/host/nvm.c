@@ -172,8 +172,6 @@ int host_nvm_create(struct host *h, const struct host_nvm_config *cfg, struct ho
 		vcpu_set_stage2(c->v, &s2);
 		c->trap = (struct trap_ctx){ .v = c->v, .read = guest_read, .ctx = vm };
 		vgic_reset(&c->vgic, RMI_GIC_MAX_LRS);
-		reset_vcpu(c, 0, 0);
-		c->on = false;
 	}
 	return 0;
 }
@@ -184,11 +182,9 @@ void host_nvm_destroy(struct host_nvm *vm)
 		return;
 	for (unsigned i = 0; i < vm->ncpus; i++)
 		vcpu_destroy(vm->cpus[i].v);
-	/* Scrubbed on the way back: the next owner sees none of the VM. */
-	for (size_t i = 0; i < vm->ngranules; i++) {
-		memset(host_ptr(vm->h, vm->granules[i]), 0, GRANULE_SIZE);
+	/* (own() zeroes a granule as it takes it, so none is scrubbed twice.) */
+	for (size_t i = 0; i < vm->ngranules; i++)
 		host_granule_free_keep_error(vm->h, vm->granules[i]);
-	}
 	free(vm->granules);
 	free(vm->cpus);
 	free(vm);
@@ -454,15 +450,7 @@ int host_nvm_enter(struct host *h, struct host_nvm *vm, unsigned idx)
 	vcpu_set_smc_handler(c->v, NULL, NULL);
 	/* What the VMM sees on every exit, as for a REC. */
 	struct rmi_rec_exit *x = &c->run.exit;
-	uint64_t now = vcpu_counter_now();
-	x->cntv_cval = vcpu_get_sysreg(c->v, VCPU_CNTV_CVAL);
-	x->cntv_ctl = vcpu_get_sysreg(c->v, VCPU_CNTV_CTL) & 3;
-	if ((x->cntv_ctl & 1) && now >= x->cntv_cval)
-		x->cntv_ctl |= 4; /* ISTATUS */
-	x->cntp_cval = vcpu_get_sysreg(c->v, VCPU_CNTP_CVAL);
-	x->cntp_ctl = vcpu_get_sysreg(c->v, VCPU_CNTP_CTL) & 3;
-	if ((x->cntp_ctl & 1) && now >= x->cntp_cval)
-		x->cntp_ctl |= 4;
+	trap_exit_timers(c->v, x);
 	memcpy(x->gicv3_lrs, c->vgic.lrs, sizeof(x->gicv3_lrs));
 	c->run.enter.flags = 0;
 	memset(c->run.enter.gprs, 0, sizeof(c->run.enter.gprs));

@@ -36,9 +36,6 @@
 	(ESR_NONEMULATED_ABORT_MASK | ESR_ISV | ESR_SAS_MASK | ESR_SF | ESR_WNR)
 
 #define PSTATE_IRQ_FIQ_MASK (UINT64_C(3) << 6)
-#define CNT_CTL_ENABLE UINT64_C(1)
-#define CNT_CTL_IMASK UINT64_C(2)
-#define CNT_CTL_ISTATUS UINT64_C(4)
 
 /* One REC_ENTER in progress: what the SMC hook and the exit handlers share. */
 struct run_ctx {
@@ -183,24 +180,10 @@ static void exit_sync(struct run_ctx *c, uint64_t esr, uint64_t far, uint64_t hp
 	c->done = true;
 }
 
-/* The state of the REC's timers the host sees on every exit: CTL with
- * ISTATUS as the counter says now. */
-static uint64_t timer_ctl(uint64_t ctl, uint64_t cval, uint64_t now)
-{
-	ctl &= CNT_CTL_ENABLE | CNT_CTL_IMASK;
-	if ((ctl & CNT_CTL_ENABLE) && now >= cval)
-		ctl |= CNT_CTL_ISTATUS;
-	return ctl;
-}
-
 static void exit_common(struct run_ctx *c)
 {
 	struct rmi_rec_exit *e = c->exit;
-	uint64_t now = vcpu_counter_now();
-	e->cntv_cval = vcpu_get_sysreg(c->v, VCPU_CNTV_CVAL);
-	e->cntv_ctl = timer_ctl(vcpu_get_sysreg(c->v, VCPU_CNTV_CTL), e->cntv_cval, now);
-	e->cntp_cval = vcpu_get_sysreg(c->v, VCPU_CNTP_CVAL);
-	e->cntp_ctl = timer_ctl(vcpu_get_sysreg(c->v, VCPU_CNTP_CTL), e->cntp_cval, now);
+	trap_exit_timers(c->v, e);
 	e->gicv3_hcr = c->rec->vgic.hcr & ~ICH_HCR_EN;
 	memcpy(e->gicv3_lrs, c->rec->vgic.lrs, sizeof(e->gicv3_lrs));
 	e->gicv3_misr = vgic_misr(&c->rec->vgic);

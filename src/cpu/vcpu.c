@@ -117,6 +117,7 @@ struct vcpu {
 	uc_engine *uc;
 	uc_hook intr_hook;
 	uc_hook block_hook;
+	uc_hook msr_hook;
 	struct vcpu_memory mem;
 	uint8_t *boot_page; /* RAM at BOOT_PA: the msr that rebuilds the cached mode */
 	struct vcpu_stage2 s2;
@@ -316,6 +317,41 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ctx)
 		uc_emu_stop(uc);
 }
 
+/* ---- the generic timers ---- */
+
+/* unicorn 2.0.1 loses a guest's MSR to CNTP_CTL_EL0, CNTP_CVAL_EL0,
+ * CNTV_CTL_EL0 and CNTV_CVAL_EL0 (reads, TVAL writes and writes through the
+ * API work; docs/unicorn-notes.md, fact 19). This hook makes those writes at
+ * EL1 through the API. ISTATUS is not the guest's to write; unicorn never
+ * sets it either (it runs no timers): the RMM works it out for the host. At
+ * EL0 unicorn's own access check (CNTKCTL_EL1) decides, as before. */
+#define CNT_OP1 3
+#define CNT_CRN 14
+#define CNT_CRM_PHYS 2
+#define CNT_CRM_VIRT 3
+#define CNT_OP2_CTL 1
+#define CNT_OP2_CVAL 2
+#define CNT_CTL_WRITABLE UINT64_C(3) /* ENABLE, IMASK */
+
+static uint32_t on_msr(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *cp, void *ctx)
+{
+	(void)reg;
+	(void)ctx;
+	if (cp->op0 != 3 || cp->op1 != CNT_OP1 || cp->crn != CNT_CRN ||
+	    (cp->crm != CNT_CRM_PHYS && cp->crm != CNT_CRM_VIRT) ||
+	    (cp->op2 != CNT_OP2_CTL && cp->op2 != CNT_OP2_CVAL))
+		return 0;
+	uint64_t pstate;
+	uc_reg_read(uc, UC_ARM64_REG_PSTATE, &pstate);
+	if (((pstate >> PSTATE_EL_SHIFT) & 3) != 1)
+		return 0;
+	uc_arm64_cp_reg w = *cp;
+	if (cp->op2 == CNT_OP2_CTL)
+		w.val &= CNT_CTL_WRITABLE;
+	uc_reg_write(uc, UC_ARM64_REG_CP_REG, &w);
+	return 1; /* done: unicorn skips its own (lost) write */
+}
+
 static void timespec_add_ns(struct timespec *t, long ns)
 {
 	t->tv_nsec += ns;
@@ -437,8 +473,12 @@ int vcpu_create(const struct vcpu_memory *mem, struct vcpu **out, char *err, siz
 	e = uc_hook_add(v->uc, &v->intr_hook, UC_HOOK_INTR, (void *)on_interrupt, v, 1, 0);
 	if (e == UC_ERR_OK)
 		e = uc_hook_add(v->uc, &v->block_hook, UC_HOOK_BLOCK, (void *)on_block, v, 1, 0);
+	if (e == UC_ERR_OK)
+		e = uc_hook_add(v->uc, &v->msr_hook, UC_HOOK_INSN, (void *)on_msr, v, 1, 0,
+				UC_ARM64_INS_MSR);
 	if (e != UC_ERR_OK) {
-		snprintf(err, errlen, "vCPU: cannot hook exceptions and blocks: %s", uc_strerror(e));
+		snprintf(err, errlen, "vCPU: cannot hook exceptions, blocks and MSRs: %s",
+			 uc_strerror(e));
 		goto fail;
 	}
 

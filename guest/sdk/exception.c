@@ -4,6 +4,7 @@
 #include "guest/console.h"
 #include "guest/cpu.h"
 #include "guest/exception.h"
+#include "guest/irq.h"
 #include "ccakit/guest.h"
 #include "guest/sdk.h"
 
@@ -150,6 +151,11 @@ void guest_exception(struct exception_frame *frame)
 
 	if (cpu >= GUEST_MAX_CPUS)
 		guest_exit(GUEST_EXIT_EXCEPTION); /* cannot happen: no stack for it */
+	/* An IRQ taken at EL1 goes to the program's handler, if it has one
+	 * (guest/irq.h). */
+	if ((frame->kind == EXCEPTION_KIND_CUR_SPX_IRQ || frame->kind == EXCEPTION_KIND_CUR_SP0_IRQ) &&
+	    irq_dispatch())
+		return;
 	if (sync && handler && !handling[cpu]) {
 		bool handled;
 		handling[cpu] = 1;

@@ -1,6 +1,7 @@
 /* The guest examples, run as realms by the VMM (`ccakit run`'s engine): each
  * ends with status 0 and says what it checked. */
 #include <string.h>
+#include <time.h>
 
 #include "harness.h"
 
@@ -107,6 +108,50 @@ static void smp_brings_every_vcpu_online(void **state)
 	vmm_run_result_free(&res);
 }
 
+/* Each bad RSI call gets the spec's status; the guest checks them itself
+ * and says so line by line. */
+static void rsi_errors_gets_the_specified_status_for_each_bad_call(void **state)
+{
+	(void)state;
+	struct vmm_run_result res = run_example("rsi_errors", 1, RMI_HASH_SHA_256);
+	expect_success(&res);
+	expect_output(&res, "IPA_STATE_SET top < base                       RSI_ERROR_INPUT ok");
+	expect_output(&res, "MEASUREMENT_EXTEND size 65                     RSI_ERROR_INPUT ok");
+	expect_output(&res, "ATTESTATION_TOKEN_CONTINUE before INIT         RSI_ERROR_STATE ok");
+	expect_output(&res, "FID 0xC40001BE                                 SMC_UNKNOWN ok");
+	expect_output(&res, "rsi_errors: all 42 checks passed");
+	if (strstr(res.console, "MISMATCH"))
+		fail_msg("a check failed:\n%s", res.console);
+	/* Refused calls need no host: no RIPAS change, no host call but the
+	 * exit status. */
+	assert_int_equal(res.exits[RMI_EXIT_RIPAS_CHANGE], 0);
+	assert_int_equal(res.host_calls, 1);
+	vmm_run_result_free(&res);
+}
+
+/* Three 20 ms sleeps on the virtual timer: the VMM wakes the vCPU and
+ * injects PPI 27 when the timer fires; each sleep is at least as long as
+ * asked (by the guest's own count). */
+static void sleep_wakes_on_the_virtual_timer_after_the_time_asked(void **state)
+{
+	(void)state;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct vmm_run_result res = run_example("sleep", 1, RMI_HASH_SHA_256);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	expect_success(&res);
+	/* The host's clock agrees: at least the 60 ms asked went by. */
+	assert_true((double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9 >= 0.06);
+	expect_output(&res, "sleep: counter at 62500000 Hz, 3 sleeps of 20000 us");
+	expect_output(&res, "sleep: 3: asked 20000 us, slept ");
+	expect_output(&res, "sleep: 3 timer interrupt(s), 0 other(s); 0 sleep(s) too short");
+	if (strstr(res.console, "TOO SHORT"))
+		fail_msg("a sleep was too short:\n%s", res.console);
+	/* Each sleep waited (a WFI exit) and was woken, not spun. */
+	assert_true(res.exits[RMI_EXIT_SYNC] >= 3);
+	vmm_run_result_free(&res);
+}
+
 static void a_missing_image_is_a_clear_error(void **state)
 {
 	(void)state;
@@ -130,6 +175,8 @@ int main(void)
 		cmocka_unit_test(faults_take_the_injected_external_aborts),
 		cmocka_unit_test(ripas_shares_a_page_with_the_host_and_takes_it_back),
 		cmocka_unit_test(smp_brings_every_vcpu_online),
+		cmocka_unit_test(rsi_errors_gets_the_specified_status_for_each_bad_call),
+		cmocka_unit_test(sleep_wakes_on_the_virtual_timer_after_the_time_asked),
 		cmocka_unit_test(a_missing_image_is_a_clear_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

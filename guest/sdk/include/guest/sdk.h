@@ -14,6 +14,7 @@
 #include "guest/console.h"
 #include "guest/cpu.h"
 #include "guest/exception.h"
+#include "guest/irq.h"
 #include "guest/mmio.h"
 #include "ccakit/guest.h"
 #include "guest/psci.h"
@@ -21,6 +22,7 @@
 #include "guest/rsi.h"
 #include "guest/smc.h"
 #include "guest/string.h"
+#include "guest/timer.h"
 
 /* The program. fdt = the device tree the VMM gave in x0. */
 int main(const void *fdt);

@@ -1,5 +1,7 @@
 #include "acs_rows.h"
 
+#include "agent.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +33,7 @@ void acs_machine_destroy(struct tmach *t)
 static int acs_teardown(void **state)
 {
 	(void)state;
+	ta_spin_abandon(); /* a REC left running on another PE by a failed test */
 	if (acs_current) {
 		tm_destroy(acs_current);
 		acs_current = NULL;

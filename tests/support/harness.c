@@ -156,12 +156,21 @@ void tm_rtt_map_to(struct tmach *t, struct trealm *r, uint64_t ipa, int level)
 uint64_t tm_rec_create(struct tmach *t, struct trealm *r, uint64_t mpidr, uint64_t flags,
 		       uint64_t *aux_out)
 {
+	return tm_rec_create_at(t, r, mpidr, flags, 0, NULL, aux_out);
+}
+
+uint64_t tm_rec_create_at(struct tmach *t, struct trealm *r, uint64_t mpidr, uint64_t flags,
+			  uint64_t pc, const uint64_t gprs[8], uint64_t *aux_out)
+{
 	struct rmi_out o;
 	assert_rmi(rmi_res(t, &o, RMI_REC_AUX_COUNT, 1, r->rd), RMI_SUCCESS, 0);
 	uint64_t params = tm_granule(t);
 	struct rmi_rec_params *p = tm_ptr(t, params);
 	p->flags = flags;
 	p->mpidr = mpidr;
+	p->pc = pc;
+	if (gprs)
+		memcpy(p->gprs, gprs, sizeof(p->gprs));
 	p->num_aux = o.x[0];
 	assert_true(r->nrecs < 8);
 	for (unsigned i = 0; i < o.x[0]; i++) {
@@ -239,6 +248,21 @@ void tm_realm_track_rec(struct trealm *r, uint64_t rec, const uint64_t aux[RMI_M
 	r->recs[r->nrecs] = rec;
 	memcpy(r->rec_aux[r->nrecs], aux, sizeof(r->rec_aux[r->nrecs]));
 	r->nrecs++;
+}
+
+uint64_t tm_realm_untrack_data(struct trealm *r, uint64_t ipa)
+{
+	for (unsigned i = 0; i < r->ndata; i++) {
+		if (r->data_ipa[i] != ipa)
+			continue;
+		uint64_t pa = r->data_pa[i];
+		r->ndata--;
+		r->data_ipa[i] = r->data_ipa[r->ndata];
+		r->data_pa[i] = r->data_pa[r->ndata];
+		return pa;
+	}
+	fail_msg("no DATA granule tracked at IPA 0x%llx", (unsigned long long)ipa);
+	return 0;
 }
 
 void tm_ripas_destroyed(struct tmach *t, struct trealm *r, uint64_t ipa)

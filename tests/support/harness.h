@@ -96,6 +96,10 @@ void tm_rtt_map_to(struct tmach *t, struct trealm *r, uint64_t ipa, int level);
 /* A REC (index = current count) with its aux granules; returns the REC PA. */
 uint64_t tm_rec_create(struct tmach *t, struct trealm *r, uint64_t mpidr, uint64_t flags,
 		       uint64_t *aux_out);
+/* The same, starting at pc with X0..X7 = gprs (NULL: zeros), as
+ * RmiRecParams gives them: the black-box way to point a REC at its code. */
+uint64_t tm_rec_create_at(struct tmach *t, struct trealm *r, uint64_t mpidr, uint64_t flags,
+			  uint64_t pc, const uint64_t gprs[8], uint64_t *aux_out);
 /* An NS granule holding RmiRecParams (flags, mpidr, pc 0, GPRs 0) with 16
  * fresh delegated aux granules, also returned in aux_out unless NULL. */
 uint64_t tm_rec_params(struct tmach *t, uint64_t mpidr, uint64_t flags, uint64_t *aux_out);
@@ -122,6 +126,8 @@ void tm_ripas_destroyed(struct tmach *t, struct trealm *r, uint64_t ipa);
  * outside the tm_* helpers, for tm_realm_teardown. */
 void tm_realm_track_data(struct trealm *r, uint64_t ipa, uint64_t data);
 void tm_realm_track_rec(struct trealm *r, uint64_t rec, const uint64_t aux[RMI_MAX_REC_AUX_GRANULES]);
+/* Forgets the DATA granule at ipa (the test destroyed it); returns its PA. */
+uint64_t tm_realm_untrack_data(struct trealm *r, uint64_t ipa);
 
 /* Full teardown of everything in a realm, then REALM_DESTROY and undelegate of
  * every granule it used. Asserts each step. */

@@ -49,22 +49,6 @@ void wb_rec_set_ripas_request(struct tmach *t, uint64_t rec, uint64_t base, uint
 	r->ripas.change_destroyed = change_destroyed;
 }
 
-void wb_rec_set_psci_request(struct tmach *t, uint64_t rec, uint64_t fid, uint64_t target_mpidr,
-			     uint64_t entry, uint64_t context)
-{
-	struct rec *r = wb_rec(t, rec);
-	r->psci.pending = 1;
-	r->psci.fid = fid;
-	r->psci.target_mpidr = target_mpidr;
-	r->psci.entry = entry;
-	r->psci.context = context;
-}
-
-void wb_rec_set_running(struct tmach *t, uint64_t rec, bool running)
-{
-	wb_granule(t, rec)->refcount = running ? 1 : 0;
-}
-
 uint64_t wb_rec_ripas_addr(struct tmach *t, uint64_t rec)
 {
 	return wb_rec(t, rec)->ripas.addr;

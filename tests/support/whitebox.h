@@ -1,7 +1,8 @@
-/* White-box access for tests that need a state no host command can make yet,
- * or need to see what only the RMM sees. Each use says why; black-box
- * versions replace them as the missing pieces arrive (a running realm makes
- * RSI_IPA_STATE_SET requests and PSCI SYSTEM_OFF in the next issue). */
+/* White-box access for tests that need to see what only the RMM sees, or a
+ * state they would otherwise have to build at length. Each use says why.
+ * State a running realm makes (PSCI and RIPAS requests, SYSTEM_OFF, a REC
+ * running on another PE) is made black-box by the realm's own code where
+ * the tests need it (tests/support/agent.h). */
 #ifndef CCAKIT_TEST_WHITEBOX_H
 #define CCAKIT_TEST_WHITEBOX_H
 
@@ -32,16 +33,6 @@ void wb_realm_set_system_off(struct tmach *t, uint64_t rd);
  * the realm asks (the REC exits with RMI_EXIT_RIPAS_CHANGE). */
 void wb_rec_set_ripas_request(struct tmach *t, uint64_t rec, uint64_t base, uint64_t top,
 			      enum rmi_ripas ripas, bool change_destroyed);
-/* Records a PSCI request of the REC forwarded to the host (CPU_ON,
- * AFFINITY_INFO), as the RMM does when the realm calls PSCI: the REC then
- * awaits RMI_PSCI_COMPLETE. */
-void wb_rec_set_psci_request(struct tmach *t, uint64_t rec, uint64_t fid, uint64_t target_mpidr,
-			     uint64_t entry, uint64_t context);
-
-/* Marks a REC as running inside RMI_REC_ENTER on another PE (its granule's
- * refcount, as REC_ENTER sets it), or not. */
-void wb_rec_set_running(struct tmach *t, uint64_t rec, bool running);
-
 /* The REC's ripas_addr: how far RTT_SET_RIPAS has got. */
 uint64_t wb_rec_ripas_addr(struct tmach *t, uint64_t rec);
 

@@ -49,12 +49,17 @@
  *     TARGET_OTHER_OWNER; target TARGET_OTHER_MPIDR; status
  *     STATUS_NOT_PERMITTED -> all INPUT
  *
- * State only a running realm can create (a PSCI request pending on a REC, a
- * realm in SYSTEM_OFF, the emulatable-abort record of the last exit, a REC
- * running on another PE) is set WHITE-BOX here, by writing the REC and RD
- * structures in their granules or the granule metadata; the next issue
- * (running realms) adds black-box versions driven by real guest code. */
+ * State only a running realm can create is made by the realm's own code (the
+ * agent, tests/support/agent.h): a PSCI request pending on a REC (its CPU_ON
+ * or AFFINITY_INFO), a realm in SYSTEM_OFF for REC_ENTER (its SYSTEM_OFF),
+ * the emulatable-abort record of the last exit (its load from an
+ * unprotected IPA), a REC running on another PE (its agent spinning inside
+ * REC_ENTER on PE 0 while the test calls from PE 1). White-box remain:
+ * REC_CREATE's REALM_SYSTEM_OFF row (wb_realm_set_system_off: REC_CREATE
+ * needs the realm's REC count unchanged) and read-backs of what only the RMM
+ * sees (RIM, REC index, scrubbing). */
 #include "acs_rows.h"
+#include "agent.h"
 #include "whitebox.h"
 
 #include <string.h>
@@ -415,33 +420,65 @@ static void rec_destroy_does_not_reuse_rec_index(void **state)
 	acs_machine_destroy(t);
 }
 
-/* rec_state: a REC inside REC_ENTER on another PE (white-box: the granule's
- * running count, as REC_ENTER sets it) cannot be destroyed. */
+static uint64_t rec_destroy_from_pe1(void *arg)
+{
+	struct tagent *a = arg;
+	return rmi_pe(a->t, 1, NULL, RMI_REC_DESTROY, 1, a->rec[0]);
+}
+
+/* rec_state: a REC really running inside REC_ENTER on another PE (its
+ * agent spinning on PE 0) cannot be destroyed: RMI_ERROR_REC, after
+ * rec_align (INPUT); it runs on unharmed and is destroyed once stopped. A
+ * destroy that lands between two of PE 0's entries rightly succeeds
+ * (ta_while_spinning says it could not be sure): then again on a fresh
+ * realm. */
 static void rec_destroy_fails_rec_state_for_running_rec_with_rec_error(void **state)
 {
 	(void)state;
-	struct tmach *t = acs_machine(16 * MIB);
-	struct tm_states s;
-	tm_states_create(t, &s, 1);
-	tm_realm_activate(t, s.rd);
-	wb_rec_set_running(t, s.rec, true);
-	assert_rmi(rmi(t, RMI_REC_DESTROY, 1, s.rec), RMI_ERROR_REC, 0);
-	/* rec_align (INPUT) still comes first. */
-	assert_rmi(rmi(t, RMI_REC_DESTROY, 1, s.rec + 0x800), RMI_ERROR_INPUT, 0);
-	wb_rec_set_running(t, s.rec, false);
-	tm_realm_teardown(t, &s.r);
-	acs_machine_destroy(t);
+	for (unsigned attempt = 0; attempt < 10; attempt++) {
+		struct ccakit_machine_config cfg = { .dram_size = 32 * MIB, .pe_count = 2 };
+		struct tmach *t = acs_machine_cfg(&cfg);
+		struct tagent a;
+		bool certain, destroyed;
+		ta_build(&a, t, 1, 1, 1);
+		ta_activate(&a);
+		struct ta_spinner *s = ta_spin_start(&a, 0, 0);
+		uint64_t x0 = ta_while_spinning(s, rec_destroy_from_pe1, &a, &certain);
+		if (x0 == rmi_return(RMI_ERROR_REC, 0)) {
+			assert_rmi(rmi_pe(t, 1, NULL, RMI_REC_DESTROY, 1, a.rec[0] + 0x800),
+				   RMI_ERROR_INPUT, 0);
+			ta_spin_stop(s, NULL);
+			ta_check_data(&a, 0);
+			ta_teardown(&a); /* REC_DESTROY of the stopped REC succeeds */
+			acs_machine_destroy(t);
+			return;
+		}
+		if (certain)
+			fail_msg("REC_DESTROY gave 0x%llx while another PE ran the REC",
+				 (unsigned long long)x0);
+		assert_rmi(x0, RMI_SUCCESS, 0);
+		ta_spin_stop(s, &destroyed);
+		assert_true(destroyed);
+		assert_rmi(rmi(t, RMI_GRANULE_UNDELEGATE, 1, a.rec[0]), RMI_SUCCESS, 0);
+		for (unsigned i = 0; i < RMI_MAX_REC_AUX_GRANULES; i++)
+			assert_rmi(rmi(t, RMI_GRANULE_UNDELEGATE, 1, a.r.rec_aux[0][i]), RMI_SUCCESS, 0);
+		a.r.nrecs = 0;
+		ta_teardown(&a);
+		acs_machine_destroy(t);
+	}
+	fail_msg("in 10 attempts REC_DESTROY never met the REC running");
 }
 
 /* =============================== RMI_REC_ENTER =============================== */
 
-/* The stimuli white-box or run-page state builds on: REC_RUNNING (inside
- * REC_ENTER on another PE), REALM_SYSTEM_OFF, REC_PSCI_PENDING (REC 0
- * awaits PSCI_COMPLETE), REC_EMULATED_MMIO and REC_INJECT_SEA (the entry
- * flag without the matching last exit), RUN_PTR_INVALID_GIV3_HCR (TC, bit
- * 10, not host-controlled), GICV3_HCR_EN (En, bit 0), and list registers with
- * HW = 1, a duplicate vINTID, the reserved vINTID 1020, pINTID bits beyond
- * EOI. */
+/* The stimuli a running realm or the run page builds on: REC_RUNNING (its
+ * agent spinning inside REC_ENTER on PE 0), REALM_SYSTEM_OFF (the realm's
+ * own PSCI SYSTEM_OFF), REC_PSCI_PENDING (REC 0's own CPU_ON, not yet
+ * completed) -- all in the agent's realm G (tests/support/agent.h) --,
+ * REC_EMULATED_MMIO and REC_INJECT_SEA (the entry flag without the
+ * matching last exit), RUN_PTR_INVALID_GIV3_HCR (TC, bit 10, not
+ * host-controlled), GICV3_HCR_EN (En, bit 0), and list registers with HW =
+ * 1, a duplicate vINTID, the reserved vINTID 1020, pINTID bits beyond EOI. */
 static const struct acs_row enter_rows[] = {
 	{ "run_align", "RUN_PTR_UNALIGNED", RMI_ERROR_INPUT, 0 },
 	{ "run_bound", "RUN_PTR_DEV_MEM", RMI_ERROR_INPUT, 0 },
@@ -516,23 +553,40 @@ static const struct acs_row enter_rows[] = {
 
 #define EXIT_JUNK 0xa5
 
+struct row_enter {
+	struct tmach *t;
+	uint64_t rec, run;
+};
+
+static uint64_t row_enter_from_pe1(void *arg)
+{
+	struct row_enter *c = arg;
+	return rmi_pe(c->t, 1, NULL, RMI_REC_ENTER, 2, c->rec, c->run);
+}
+
 /* Fixture of the REC_ENTER rows: realm A (ACTIVE, VMID 1) with runnable REC 0
  * and not-runnable REC 1; realm N (NEW, VMID 2) with a runnable and a
  * not-runnable REC (REALM_NEW names the runnable one, or with REC_NOT_RUNNABLE
- * the other); an NS run page whose exit part holds junk, which a failed
- * REC_ENTER must leave alone (the exit record is written only on success). */
+ * the other); realm G (the agent's, ACTIVE, VMID 3, three RECs) for the
+ * states only its running code makes; an NS run page whose exit part holds
+ * junk, which a failed REC_ENTER must leave alone (the exit record is
+ * written only on success). */
 static void rec_enter_row(void **state)
 {
 	const struct acs_row *row = *state;
-	struct tmach *t = acs_machine(16 * MIB);
+	struct ccakit_machine_config cfg = { .dram_size = 32 * MIB, .pe_count = 2 };
+	struct tmach *t = acs_machine_cfg(&cfg);
 	struct tm_states s;
 	struct trealm n;
+	struct tagent g;
 	tm_states_create(t, &s, 1);
 	uint64_t rec1 = tm_rec_create(t, &s.r, 1, 0, NULL);
 	tm_realm_create(t, &n, 40, 1, 2);
 	uint64_t n0 = tm_rec_create(t, &n, 0, RMI_REC_FLAG_RUNNABLE, NULL);
 	uint64_t n1 = tm_rec_create(t, &n, 1, 0, NULL);
+	ta_build(&g, t, 3, 3, 1);
 	tm_realm_activate(t, s.rd);
+	ta_activate(&g);
 
 	uint64_t run_valid = tm_granule(t), run = run_valid, rec = s.rec;
 	struct rmi_rec_run *rr = tm_ptr(t, run_valid);
@@ -543,16 +597,33 @@ static void rec_enter_row(void **state)
 	} else if (acs_has(row, "REALM_NEW")) {
 		rec = acs_has(row, "REC_NOT_RUNNABLE") ? n1 : n0;
 	} else if (acs_has(row, "REC_NOT_RUNNABLE")) {
-		rec = rec1;
+		rec = acs_has(row, "REALM_SYSTEM_OFF") ? g.rec[2] : rec1;
 	}
 
-	/* White-box state a running realm would have produced. */
-	if (acs_has(row, "REC_RUNNING"))
-		wb_rec_set_running(t, s.rec, true);
-	if (acs_has(row, "REALM_SYSTEM_OFF"))
-		wb_realm_set_system_off(t, s.rd);
-	if (acs_has(row, "REC_PSCI_PENDING"))
-		wb_rec_set_psci_request(t, s.rec, PSCI_CPU_ON, 1, 0x80000, 0);
+	/* State G's code makes: REC 0 asks to start REC 2 (pending until the
+	 * host answers), REC 1 (started by REC 0 first) turns the realm off. */
+	bool psci = acs_has(row, "REC_PSCI_PENDING"), off = acs_has(row, "REALM_SYSTEM_OFF");
+	if (psci || off) {
+		const struct rmi_rec_exit *e =
+			ta_cmd(&g, 0, AGENT_SMC,
+			       (const uint64_t[8]){ PSCI_CPU_ON, 1, AGENT_CODE_IPA, ta_mbox_ipa(&g, 1) });
+		assert_int_equal(e->exit_reason, RMI_EXIT_PSCI);
+		assert_rmi(rmi(t, RMI_PSCI_COMPLETE, 3, g.rec[0], g.rec[1], (uint64_t)PSCI_SUCCESS),
+			   RMI_SUCCESS, 0);
+		ta_resume(&g, 0, 0);
+		if (psci) {
+			e = ta_cmd(&g, 0, AGENT_SMC,
+				   (const uint64_t[8]){ PSCI_CPU_ON, 2, AGENT_CODE_IPA,
+							ta_mbox_ipa(&g, 2) });
+			assert_int_equal(e->exit_reason, RMI_EXIT_PSCI);
+		}
+		if (off) {
+			e = ta_cmd(&g, 1, AGENT_SMC, (const uint64_t[8]){ PSCI_SYSTEM_OFF });
+			assert_int_equal(e->exit_reason, RMI_EXIT_PSCI);
+		}
+		if (!acs_has(row, "REC_NOT_RUNNABLE") && !acs_granule_stimulus(t, &s, "REC", row, &rec))
+			rec = g.rec[0];
+	}
 
 	/* The entry part of the run page. */
 	if (acs_has(row, "REC_EMULATED_MMIO"))
@@ -575,21 +646,35 @@ static void rec_enter_row(void **state)
 	if (acs_has(row, "GICV3_LR_PINTID"))
 		rr->enter.gicv3_lrs[2] = pending | UINT64_C(5) << ICH_LR_PINTID_SHIFT | 40;
 
-	assert_acs_row(rmi(t, RMI_REC_ENTER, 2, rec, run), row);
+	if (acs_has(row, "REC_RUNNING")) {
+		/* G's REC 0 inside REC_ENTER on PE 0; this one from PE 1, until
+		 * one call certainly met it running (a call between two of PE
+		 * 0's entries may rightly run it: then again). */
+		struct row_enter c = { t, g.rec[0], run };
+		struct ta_spinner *sp = ta_spin_start(&g, 0, 0);
+		uint64_t x0 = 0;
+		bool certain = false;
+		for (unsigned tries = 0; tries < 50 && !certain; tries++) {
+			memset(&rr->exit, EXIT_JUNK, sizeof(rr->exit));
+			x0 = ta_while_spinning(sp, row_enter_from_pe1, &c, &certain);
+		}
+		assert_true(certain);
+		assert_acs_row(x0, row);
+		ta_spin_stop(sp, NULL);
+	} else {
+		assert_acs_row(rmi(t, RMI_REC_ENTER, 2, rec, run), row);
+	}
 
 	/* Nothing was written back, to the run page or elsewhere. */
 	const uint8_t *exit_bytes = (const uint8_t *)&rr->exit;
 	for (size_t i = 0; i < sizeof(rr->exit); i++)
 		if (exit_bytes[i] != EXIT_JUNK)
 			fail_msg("failed REC_ENTER wrote exit byte 0x%zx", i);
-	/* The REC was not left running: undo the white-box state and tear the
-	 * realms down step by step (REC_DESTROY fails on a running REC). */
-	wb_rec_set_running(t, s.rec, false);
-	wb_rec(t, s.rec)->psci.pending = 0;
-	assert_int_equal(wb_granule(t, n0)->refcount, 0);
-	assert_int_equal(wb_granule(t, rec1)->refcount, 0);
+	/* No REC was left running: every realm tears down step by step
+	 * (REC_DESTROY fails on a running REC). */
 	tm_realm_teardown(t, &s.r);
 	tm_realm_teardown(t, &n);
+	ta_teardown(&g);
 	acs_machine_destroy(t);
 }
 
@@ -654,48 +739,76 @@ static void rec_enter_accepts_valid_gicv3_state(void **state)
 	acs_machine_destroy(t);
 }
 
+/* The agent's realm (one REC, active) on a machine of its own. */
+static void agent_open(struct tagent *a)
+{
+	struct ccakit_machine_config cfg = { .dram_size = 32 * MIB, .pe_count = 1 };
+	ta_build(a, acs_machine_cfg(&cfg), 1, 1, 1);
+	ta_activate(a);
+}
+
+/* The agent's REC 0 loads from an unprotected IPA nothing maps: an
+ * emulatable data abort exit. */
+static void agent_mmio_read(struct tagent *a)
+{
+	const struct rmi_rec_exit *e =
+		ta_cmd(a, 0, AGENT_LOAD, (const uint64_t[8]){ ta_ns_base(a) + UINT64_C(0x300000) });
+	assert_int_equal(e->exit_reason, RMI_EXIT_SYNC);
+	assert_true(e->esr & (UINT64_C(1) << 24)); /* ISV: emulatable */
+}
+
+/* After a WFI exit (the agent's next command, posted while completing its
+ * doorbell), an entry with `flags` is refused. */
+static void expect_refused_after_wfi(struct tagent *a, uint64_t flags)
+{
+	ta_post(a, 0, AGENT_WFI, NULL);
+	ta_resume(a, 0, 0);
+	assert_int_equal(ta_run(a, 0)->exit.esr, UINT64_C(0x01) << 26);
+	ta_enter_prepare(a, 0, REC_ENTRY_FLAG_TRAP_WFI)->flags = flags;
+	assert_rmi(ta_enter_go(a, 0, 0), RMI_ERROR_REC, 0);
+	/* Without the flag the agent goes on past its WFI. */
+	ta_resume(a, 0, 0);
+	assert_true(a->at_doorbell[0]);
+}
+
 /* enter.flags.emul_mmio is accepted after an emulatable data abort exit
- * (white-box: the last-exit record), and only once. */
+ * (the realm's load from an unprotected IPA), completes the load with
+ * enter.gprs[0], and is refused after any other exit. */
 static void rec_enter_accepts_emul_mmio_after_emulatable_abort_once(void **state)
 {
 	(void)state;
-	struct tmach *t = acs_machine(16 * MIB);
-	struct tm_states s;
-	tm_states_create(t, &s, 1);
-	tm_realm_activate(t, s.rd);
-	uint64_t run = tm_granule(t);
-	struct rmi_rec_run *rr = tm_ptr(t, run);
-
-	wb_rec(t, s.rec)->last_exit.emulatable_abort = 1;
-	wb_rec(t, s.rec)->last_exit.unprotected_abort = 1;
-	rr->enter.flags = REC_ENTRY_FLAG_EMUL_MMIO;
-	rr->enter.gprs[0] = 0x1234;
-	assert_rmi(rmi(t, RMI_REC_ENTER, 2, s.rec, run), RMI_SUCCESS, 0);
-	/* The abort is completed: the next exit was an IRQ, so no more MMIO. */
-	assert_rmi(rmi(t, RMI_REC_ENTER, 2, s.rec, run), RMI_ERROR_REC, 0);
-	rr->enter.flags = 0;
-	assert_rmi(rmi(t, RMI_REC_ENTER, 2, s.rec, run), RMI_SUCCESS, 0);
-	tm_realm_teardown(t, &s.r);
+	struct tagent a;
+	agent_open(&a);
+	agent_mmio_read(&a);
+	ta_enter_prepare(&a, 0, REC_ENTRY_FLAG_EMUL_MMIO)->gprs[0] = 0x1234;
+	assert_rmi(ta_enter_go(&a, 0, 0), RMI_SUCCESS, 0);
+	if (!a.at_doorbell[0])
+		ta_resume(&a, 0, 0);
+	assert_int_equal(ta_mbox(&a, 0)->r[0], 0x1234);
+	expect_refused_after_wfi(&a, REC_ENTRY_FLAG_EMUL_MMIO);
+	ta_check_data(&a, 0);
+	struct tmach *t = a.t;
+	ta_teardown(&a);
 	acs_machine_destroy(t);
 }
 
 /* enter.flags.inject_sea is accepted after a data abort at an unprotected
- * IPA (white-box: the last-exit record). */
+ * IPA (the realm then takes a synchronous external abort), and refused
+ * after any other exit. */
 static void rec_enter_accepts_inject_sea_after_unprotected_data_abort(void **state)
 {
 	(void)state;
-	struct tmach *t = acs_machine(16 * MIB);
-	struct tm_states s;
-	tm_states_create(t, &s, 1);
-	tm_realm_activate(t, s.rd);
-	uint64_t run = tm_granule(t);
-	struct rmi_rec_run *rr = tm_ptr(t, run);
-
-	wb_rec(t, s.rec)->last_exit.unprotected_abort = 1;
-	rr->enter.flags = REC_ENTRY_FLAG_INJECT_SEA;
-	assert_rmi(rmi(t, RMI_REC_ENTER, 2, s.rec, run), RMI_SUCCESS, 0);
-	assert_rmi(rmi(t, RMI_REC_ENTER, 2, s.rec, run), RMI_ERROR_REC, 0);
-	tm_realm_teardown(t, &s.r);
+	struct tagent a;
+	agent_open(&a);
+	agent_mmio_read(&a);
+	ta_resume(&a, 0, REC_ENTRY_FLAG_INJECT_SEA);
+	assert_true(a.at_doorbell[0]);
+	assert_int_equal(ta_mbox(&a, 0)->exc_count, 1);
+	assert_int_equal(ta_mbox(&a, 0)->exc_esr & 0x3f, 0x10); /* FSC: SEA */
+	expect_refused_after_wfi(&a, REC_ENTRY_FLAG_INJECT_SEA);
+	ta_check_data(&a, 0);
+	struct tmach *t = a.t;
+	ta_teardown(&a);
 	acs_machine_destroy(t);
 }
 
@@ -726,29 +839,48 @@ static const struct acs_row psci_rows[] = {
 	/* Beyond the suite. */
 	{ "calling state", "CALLING_GRAN_STATE_REC_AUX", RMI_ERROR_INPUT, 0 },
 	{ "target state", "TARGET_GRAN_STATE_REC_AUX", RMI_ERROR_INPUT, 0 },
-	{ "pending", "CALLING_RUNNING", RMI_ERROR_INPUT, 0 }, /* inside REC_ENTER (white-box) */
+	{ "pending", "CALLING_RUNNING", RMI_ERROR_INPUT, 0 }, /* inside REC_ENTER on PE 0 */
 	{ "status", "STATUS_ALREADY_ON", RMI_ERROR_INPUT, 0 },
 	{ "status", "AFFINITY_INFO_DENIED", RMI_ERROR_INPUT, 0 },
 };
 
-/* Fixture of the PSCI_COMPLETE rows: realm A (ACTIVE, VMID 1) with REC 0 (the
- * caller, runnable) and REC 1 (the target, MPIDR 1, not runnable); realm B
- * (ACTIVE, VMID 2) with its REC 0. REC 0 of A has a CPU_ON request for
- * MPIDR 1 pending (white-box). */
+struct complete_call {
+	struct tmach *t;
+	uint64_t calling, target, status;
+};
+
+static uint64_t complete_from_pe1(void *arg)
+{
+	const struct complete_call *c = arg;
+	return rmi_pe(c->t, 1, NULL, RMI_PSCI_COMPLETE, 3, c->calling, c->target, c->status);
+}
+
+/* Fixture of the PSCI_COMPLETE rows: the agent's realm G (ACTIVE, VMID 1)
+ * with REC 0 (the caller, runnable), REC 1 (MPIDR 1) and REC 2 (MPIDR 2),
+ * both off; realm B (ACTIVE, VMID 2) with its REC 0; granules in every
+ * state (tm_states, VMID 3). G's REC 0 really calls PSCI CPU_ON for MPIDR 1
+ * (MPIDR 2 for TARGET_OTHER_MPIDR, AFFINITY_INFO of MPIDR 1 for
+ * AFFINITY_INFO_DENIED), so the host has a request to answer.
+ *
+ * CALLING_RUNNING: the caller inside REC_ENTER on PE 0 (its agent spinning),
+ * the answer from PE 1. A REC with a request pending cannot be entered
+ * (rec_psci), so "running" is met without one; the RMM refuses either. */
 static void psci_complete_row(void **state)
 {
 	const struct acs_row *row = *state;
-	struct tmach *t = acs_machine(16 * MIB);
+	struct ccakit_machine_config cfg = { .dram_size = 32 * MIB, .pe_count = 2 };
+	struct tmach *t = acs_machine_cfg(&cfg);
+	struct tagent g;
 	struct tm_states s;
 	struct trealm b;
-	tm_states_create(t, &s, 1);
-	uint64_t rec1 = tm_rec_create(t, &s.r, 1, 0, NULL);
+	ta_build(&g, t, 1, 3, 1);
 	tm_realm_create(t, &b, 40, 1, 2);
 	uint64_t b0 = tm_rec_create(t, &b, 0, RMI_REC_FLAG_RUNNABLE, NULL);
-	tm_realm_activate(t, s.rd);
+	tm_states_create(t, &s, 3);
+	ta_activate(&g);
 	tm_realm_activate(t, b.rd);
 
-	uint64_t calling = s.rec, target = rec1, status = PSCI_SUCCESS;
+	uint64_t calling = g.rec[0], target = g.rec[1], status = PSCI_SUCCESS;
 	uint64_t fid = PSCI_CPU_ON, target_mpidr = 1;
 	bool request = true;
 
@@ -756,11 +888,10 @@ static void psci_complete_row(void **state)
 	    acs_granule_stimulus(t, &s, "TARGET", row, &target)) {
 	} else if (acs_is(row, "ALIAS")) {
 		target = calling;
-	} else if (acs_is(row, "NO_PSCI_REQUEST")) {
+	} else if (acs_is(row, "NO_PSCI_REQUEST") || acs_is(row, "CALLING_RUNNING")) {
 		request = false;
 	} else if (acs_is(row, "TARGET_OTHER_OWNER")) {
 		target = b0;
-		target_mpidr = 0;
 	} else if (acs_is(row, "TARGET_OTHER_MPIDR")) {
 		target_mpidr = 2;
 	} else if (acs_is(row, "STATUS_NOT_PERMITTED")) {
@@ -770,134 +901,175 @@ static void psci_complete_row(void **state)
 	} else if (acs_is(row, "AFFINITY_INFO_DENIED")) {
 		fid = PSCI_AFFINITY_INFO;
 		status = (uint64_t)(int64_t)PSCI_DENIED;
-	} else if (!acs_is(row, "CALLING_RUNNING")) {
+	} else {
 		acs_unknown_stimulus(row);
 	}
 
-	if (request)
-		wb_rec_set_psci_request(t, s.rec, fid, target_mpidr, 0x80000, 0xc0ffee);
-	if (acs_is(row, "CALLING_RUNNING"))
-		wb_rec_set_running(t, s.rec, true);
-	wb_rec(t, s.rec)->regs.x[0] = 0x5a5a;
+	if (request) {
+		const uint64_t args[8] = { fid, target_mpidr,
+					   fid == PSCI_CPU_ON ? AGENT_CODE_IPA : 0,
+					   ta_mbox_ipa(&g, (unsigned)target_mpidr) };
+		const struct rmi_rec_exit *e = ta_cmd(&g, 0, AGENT_SMC, args);
+		assert_int_equal(e->exit_reason, RMI_EXIT_PSCI);
+		assert_int_equal(e->gprs[1], target_mpidr);
+	}
+	if (acs_is(row, "CALLING_RUNNING")) {
+		struct complete_call c = { t, calling, target, status };
+		struct ta_spinner *sp = ta_spin_start(&g, 0, 0);
+		bool certain;
+		assert_acs_row(ta_while_spinning(sp, complete_from_pe1, &c, &certain), row);
+		ta_spin_stop(sp, NULL);
+	} else {
+		assert_acs_row(rmi(t, RMI_PSCI_COMPLETE, 3, calling, target, status), row);
+	}
 
-	assert_acs_row(rmi(t, RMI_PSCI_COMPLETE, 3, calling, target, status), row);
-
-	/* Nothing completed: the request is still pending, the target still off,
-	 * the caller's X0 untouched. */
-	assert_int_equal(wb_rec(t, s.rec)->psci.pending, request);
-	assert_int_equal(wb_rec(t, s.rec)->regs.x[0], 0x5a5a);
-	assert_int_equal(wb_rec(t, rec1)->runnable, 0);
-	assert_int_equal(wb_rec(t, b0)->regs.x[0], 0);
-	wb_rec_set_running(t, s.rec, false);
-	tm_realm_teardown(t, &s.r);
+	/* Nothing was completed: the caller still waits for an answer, the
+	 * targets are still off; the right answer then works, once. */
+	for (unsigned i = request ? 0 : 1; i < 3; i++) {
+		ta_enter_prepare(&g, i, REC_ENTRY_FLAG_TRAP_WFI);
+		assert_rmi(ta_enter_go(&g, 0, i), RMI_ERROR_REC, 0);
+	}
+	if (request) {
+		uint64_t right = g.rec[target_mpidr];
+		assert_rmi(rmi(t, RMI_PSCI_COMPLETE, 3, g.rec[0], right, UINT64_C(0)), RMI_SUCCESS, 0);
+		assert_rmi(rmi(t, RMI_PSCI_COMPLETE, 3, g.rec[0], right, UINT64_C(0)), RMI_ERROR_INPUT,
+			   0);
+		ta_resume(&g, 0, 0);
+		assert_true(g.at_doorbell[0]);
+		assert_int_equal(ta_mbox(&g, 0)->r[0],
+				 fid == PSCI_CPU_ON ? PSCI_SUCCESS : PSCI_AFFINITY_OFF);
+	}
+	ta_check_data(&g, 0);
+	ta_teardown(&g);
 	tm_realm_teardown(t, &b);
+	tm_realm_teardown(t, &s.r);
 	acs_machine_destroy(t);
 }
 
-/* A realm of two RECs: REC 0 runnable, REC 1 (MPIDR 1) created runnable or
- * not; activated. */
-struct psci_fix {
-	struct tmach *t;
-	struct trealm r;
-	uint64_t rec0, rec1, run;
-};
-
-static void psci_fix(struct psci_fix *f, bool rec1_runnable)
+/* The agent's realm G with REC 0 running and RECs 1 and 2 off; REC 0 asks
+ * for `fid` (CPU_ON at the agent, with REC `target`'s mailbox as context,
+ * or AFFINITY_INFO) of REC `target`: a PSCI exit the host must answer. */
+static void psci_ask(struct tagent *g, uint64_t fid, unsigned target)
 {
-	f->t = acs_machine(16 * MIB);
-	tm_realm_create(f->t, &f->r, 40, 1, 1);
-	f->rec0 = tm_rec_create(f->t, &f->r, 0, RMI_REC_FLAG_RUNNABLE, NULL);
-	f->rec1 = tm_rec_create(f->t, &f->r, 1, rec1_runnable ? RMI_REC_FLAG_RUNNABLE : 0, NULL);
-	tm_realm_activate(f->t, f->r.rd);
-	f->run = tm_granule(f->t);
+	const uint64_t args[8] = { fid, rmi_rec_index_to_mpidr(target),
+				   fid == PSCI_CPU_ON ? AGENT_CODE_IPA : 0, ta_mbox_ipa(g, target) };
+	const struct rmi_rec_exit *e = ta_cmd(g, 0, AGENT_SMC, args);
+	assert_int_equal(e->exit_reason, RMI_EXIT_PSCI);
+	assert_int_equal(e->gprs[0], fid);
+	assert_int_equal(e->gprs[1], rmi_rec_index_to_mpidr(target));
+}
+
+static void psci_open(struct tagent *g)
+{
+	struct ccakit_machine_config cfg = { .dram_size = 32 * MIB, .pe_count = 1 };
+	ta_build(g, acs_machine_cfg(&cfg), 1, 3, 1);
+	ta_activate(g);
+}
+
+static void psci_close(struct tagent *g)
+{
+	struct tmach *t = g->t;
+	ta_teardown(g);
+	acs_machine_destroy(t);
+}
+
+/* REC i may not be entered (waiting for PSCI_COMPLETE, or off). */
+static void expect_not_enterable(struct tagent *g, unsigned i)
+{
+	ta_enter_prepare(g, i, REC_ENTRY_FLAG_TRAP_WFI);
+	assert_rmi(ta_enter_go(g, 0, i), RMI_ERROR_REC, 0);
+}
+
+/* The realm's answer: X0 of its PSCI call, once REC 0 is entered again. */
+static uint64_t psci_answer(struct tagent *g)
+{
+	ta_resume(g, 0, 0);
+	assert_true(g->at_doorbell[0]);
+	return ta_mbox(g, 0)->r[0];
 }
 
 static void psci_complete_cpu_on_success_makes_target_runnable(void **state)
 {
 	(void)state;
-	struct psci_fix f;
-	psci_fix(&f, false);
-	struct tmach *t = f.t;
-	wb_rec_set_psci_request(t, f.rec0, PSCI_CPU_ON, 1, 0x88000, 0xc0ffee);
+	struct tagent g;
+	psci_open(&g);
+	psci_ask(&g, PSCI_CPU_ON, 1);
 	/* Before: the caller waits for the host, the target is off. */
-	assert_rmi(rmi(t, RMI_REC_ENTER, 2, f.rec0, f.run), RMI_ERROR_REC, 0);
-	assert_rmi(rmi(t, RMI_REC_ENTER, 2, f.rec1, f.run), RMI_ERROR_REC, 0);
+	expect_not_enterable(&g, 0);
+	expect_not_enterable(&g, 1);
 
-	assert_rmi(rmi(t, RMI_PSCI_COMPLETE, 3, f.rec0, f.rec1, (uint64_t)PSCI_SUCCESS),
+	assert_rmi(rmi(g.t, RMI_PSCI_COMPLETE, 3, g.rec[0], g.rec[1], (uint64_t)PSCI_SUCCESS),
 		   RMI_SUCCESS, 0);
-	const struct rec *caller = wb_rec(t, f.rec0), *target = wb_rec(t, f.rec1);
-	assert_int_equal(caller->psci.pending, 0);
-	assert_int_equal(caller->regs.x[0], PSCI_SUCCESS);
-	assert_int_equal(target->runnable, 1);
-	assert_int_equal(target->regs.pc, 0x88000);
-	assert_int_equal(target->regs.x[0], 0xc0ffee);
-	for (unsigned i = 1; i < RMI_REC_RUN_GPRS; i++)
-		assert_int_equal(target->regs.x[i], 0);
-	assert_int_equal(target->regs.pstate, 0x3c5);
-
-	/* After: both enter; the request cannot be completed twice. */
-	assert_rmi(rmi(t, RMI_REC_ENTER, 2, f.rec0, f.run), RMI_SUCCESS, 0);
-	assert_rmi(rmi(t, RMI_REC_ENTER, 2, f.rec1, f.run), RMI_SUCCESS, 0);
-	assert_rmi(rmi(t, RMI_PSCI_COMPLETE, 3, f.rec0, f.rec1, (uint64_t)PSCI_SUCCESS),
+	assert_int_equal(psci_answer(&g), PSCI_SUCCESS);
+	/* REC 1 starts at the entry point with the context in X0: its agent
+	 * answers on the mailbox it was given. */
+	ta_check_data(&g, 1);
+	/* The request cannot be completed twice; REC 2 is still off. */
+	assert_rmi(rmi(g.t, RMI_PSCI_COMPLETE, 3, g.rec[0], g.rec[1], (uint64_t)PSCI_SUCCESS),
 		   RMI_ERROR_INPUT, 0);
-	tm_realm_teardown(t, &f.r);
-	acs_machine_destroy(t);
+	expect_not_enterable(&g, 2);
+	psci_close(&g);
 }
 
 static void psci_complete_cpu_on_denied_leaves_target_off(void **state)
 {
 	(void)state;
-	struct psci_fix f;
-	psci_fix(&f, false);
-	struct tmach *t = f.t;
-	wb_rec_set_psci_request(t, f.rec0, PSCI_CPU_ON, 1, 0x88000, 0);
-	assert_rmi(rmi(t, RMI_PSCI_COMPLETE, 3, f.rec0, f.rec1, (uint64_t)(int64_t)PSCI_DENIED),
+	struct tagent g;
+	psci_open(&g);
+	psci_ask(&g, PSCI_CPU_ON, 1);
+	assert_rmi(rmi(g.t, RMI_PSCI_COMPLETE, 3, g.rec[0], g.rec[1], (uint64_t)(int64_t)PSCI_DENIED),
 		   RMI_SUCCESS, 0);
-	assert_int_equal(wb_rec(t, f.rec0)->psci.pending, 0);
-	assert_int_equal(wb_rec(t, f.rec0)->regs.x[0], (uint64_t)(int64_t)PSCI_DENIED);
-	assert_int_equal(wb_rec(t, f.rec1)->runnable, 0);
-	assert_rmi(rmi(t, RMI_REC_ENTER, 2, f.rec0, f.run), RMI_SUCCESS, 0);
-	assert_rmi(rmi(t, RMI_REC_ENTER, 2, f.rec1, f.run), RMI_ERROR_REC, 0);
-	tm_realm_teardown(t, &f.r);
-	acs_machine_destroy(t);
+	assert_int_equal(psci_answer(&g), (uint64_t)(int64_t)PSCI_DENIED);
+	expect_not_enterable(&g, 1);
+	psci_close(&g);
 }
 
+/* A target already on is not reset: REC 1, stopped in the middle of a
+ * command (a trapped WFI), finishes that command afterwards. */
 static void psci_complete_cpu_on_reports_already_on_for_runnable_target(void **state)
 {
 	(void)state;
-	struct psci_fix f;
-	psci_fix(&f, true);
-	struct tmach *t = f.t;
-	wb_rec_set_psci_request(t, f.rec0, PSCI_CPU_ON, 1, 0x88000, 0x77);
-	uint64_t pc = wb_rec(t, f.rec1)->regs.pc;
-	assert_rmi(rmi(t, RMI_PSCI_COMPLETE, 3, f.rec0, f.rec1, (uint64_t)PSCI_SUCCESS),
+	struct tagent g;
+	psci_open(&g);
+	psci_ask(&g, PSCI_CPU_ON, 1);
+	assert_rmi(rmi(g.t, RMI_PSCI_COMPLETE, 3, g.rec[0], g.rec[1], (uint64_t)PSCI_SUCCESS),
 		   RMI_SUCCESS, 0);
-	assert_int_equal(wb_rec(t, f.rec0)->regs.x[0], (uint64_t)(int64_t)PSCI_ALREADY_ON);
-	assert_int_equal(wb_rec(t, f.rec0)->psci.pending, 0);
-	/* The running target is not reset. */
-	assert_int_equal(wb_rec(t, f.rec1)->regs.pc, pc);
-	assert_int_equal(wb_rec(t, f.rec1)->runnable, 1);
-	tm_realm_teardown(t, &f.r);
-	acs_machine_destroy(t);
+	assert_int_equal(psci_answer(&g), PSCI_SUCCESS);
+	const struct rmi_rec_exit *e = ta_cmd(&g, 1, AGENT_WFI, NULL);
+	assert_int_equal(e->esr, UINT64_C(0x01) << 26);
+
+	psci_ask(&g, PSCI_CPU_ON, 1);
+	assert_rmi(rmi(g.t, RMI_PSCI_COMPLETE, 3, g.rec[0], g.rec[1], (uint64_t)PSCI_SUCCESS),
+		   RMI_SUCCESS, 0);
+	assert_int_equal(psci_answer(&g), (uint64_t)(int64_t)PSCI_ALREADY_ON);
+	e = ta_resume(&g, 1, 0);
+	assert_true(ta_is_doorbell(&g, 1, e));
+	assert_int_equal(e->gprs[0], AGENT_WFI); /* the value its doorbell rings */
+	ta_check_data(&g, 1);
+	psci_close(&g);
 }
 
 static void psci_complete_affinity_info_reports_target_on_or_off(void **state)
 {
 	(void)state;
+	struct tagent g;
+	psci_open(&g);
 	for (int on = 0; on < 2; on++) {
-		struct psci_fix f;
-		psci_fix(&f, on);
-		struct tmach *t = f.t;
-		wb_rec_set_psci_request(t, f.rec0, PSCI_AFFINITY_INFO, 1, 0, 0);
-		assert_rmi(rmi(t, RMI_PSCI_COMPLETE, 3, f.rec0, f.rec1, (uint64_t)PSCI_SUCCESS),
+		psci_ask(&g, PSCI_AFFINITY_INFO, 1);
+		assert_rmi(rmi(g.t, RMI_PSCI_COMPLETE, 3, g.rec[0], g.rec[1], (uint64_t)PSCI_SUCCESS),
 			   RMI_SUCCESS, 0);
-		assert_int_equal(wb_rec(t, f.rec0)->regs.x[0],
-				 on ? PSCI_AFFINITY_ON : PSCI_AFFINITY_OFF);
-		assert_int_equal(wb_rec(t, f.rec0)->psci.pending, 0);
-		assert_int_equal(wb_rec(t, f.rec1)->runnable, (uint64_t)on);
-		tm_realm_teardown(t, &f.r);
-		acs_machine_destroy(t);
+		assert_int_equal(psci_answer(&g), on ? PSCI_AFFINITY_ON : PSCI_AFFINITY_OFF);
+		if (!on) {
+			/* AFFINITY_INFO changes nothing: REC 1 is still off. */
+			expect_not_enterable(&g, 1);
+			psci_ask(&g, PSCI_CPU_ON, 1);
+			assert_rmi(rmi(g.t, RMI_PSCI_COMPLETE, 3, g.rec[0], g.rec[1],
+				       (uint64_t)PSCI_SUCCESS),
+				   RMI_SUCCESS, 0);
+			assert_int_equal(psci_answer(&g), PSCI_SUCCESS);
+		}
 	}
+	psci_close(&g);
 }
 
 int main(void)

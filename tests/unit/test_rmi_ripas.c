@@ -3,10 +3,11 @@
  * paths read back with RTT_READ_ENTRY (level-3 pages and 2 MiB level-2
  * entries, partial progress, RIPAS transitions, the RIM).
  *
- * RTT_SET_RIPAS needs a pending RSI_IPA_STATE_SET request in the REC, which
- * only a running realm makes: these tests write it into the REC white-box
- * (wb_rec_set_ripas_request), as they put a realm in SYSTEM_OFF. The next
- * issue, which runs realms, adds black-box versions.
+ * RTT_SET_RIPAS serves an RSI_IPA_STATE_SET request the realm's own code
+ * makes (the agent, tests/support/agent.h: its REC 0 calls it and exits
+ * with RMI_EXIT_RIPAS_CHANGE), and the realm's answer (how far the host got)
+ * is read back from the realm. RTT_INIT_RIPAS's SYSTEM_OFF rows still put
+ * the realm in SYSTEM_OFF white-box (wb_realm_set_system_off).
  *
  * ACS rows covered (spec/rmi-failure-conditions.txt), as tests named
  * "<command>_fails_<label>_<STIMULUS>" built from the tables below:
@@ -31,11 +32,14 @@
  *     top_gran_align_compare_no_progress TOP_GRAN_UNALIGNED_TOP_LEVEL_UNALIGNED
  * The realm under test is the suite's: s2sz 40, starting level 0. */
 #include "acs_rows.h"
+#include "agent.h"
 #include "invariants.h"
 #include "ref_hash.h"
 #include "whitebox.h"
 
 #include <string.h>
+
+#include "ccakit/abi/rsi.h"
 
 #define S2SZ 40
 #define IPA_1G (UINT64_C(1) << 30)
@@ -205,36 +209,68 @@ static const struct acs_row set_rows[] = {
 	  RMI_ERROR_INPUT, 0 },
 };
 
+/* The agent in f's realm (REC 0 runnable), the realm then activated. */
+static void fx_agent(struct acs_fx *f, struct tagent *g)
+{
+	ta_build_in(g, f->t, &f->r, 1, 1);
+	ta_activate(g);
+}
+
+/* REC 0's agent asks for [base, top) to become `ripas`: a RIPAS_CHANGE exit
+ * that says so. */
+static void ask(struct tagent *g, uint64_t base, uint64_t top, enum rmi_ripas ripas,
+		uint64_t flags)
+{
+	const struct rmi_rec_exit *e = ta_cmd(
+		g, 0, AGENT_SMC, (const uint64_t[8]){ RSI_IPA_STATE_SET, base, top, ripas, flags });
+	assert_int_equal(e->exit_reason, RMI_EXIT_RIPAS_CHANGE);
+	assert_int_equal(e->ripas_base, base);
+	assert_int_equal(e->ripas_top, top);
+	assert_int_equal(e->ripas_value, ripas);
+}
+
+/* The host enters REC 0 again: the realm's RSI_IPA_STATE_SET returns; X1
+ * (how far the host got) is returned, the response must be ACCEPT. */
+static uint64_t realm_told(struct tagent *g)
+{
+	ta_resume(g, 0, 0);
+	assert_true(g->at_doorbell[0]);
+	const struct agent_mbox *m = ta_mbox(g, 0);
+	assert_int_equal(m->r[0], RSI_SUCCESS);
+	assert_int_equal(m->r[2], RSI_ACCEPT);
+	return m->r[1];
+}
+
 /* Valid call: REC 0 asked for RAM over [0, 64K); the host serves [0, 4K). */
 static void set_row(void **state)
 {
 	const struct acs_row *row = *state;
 	struct acs_fx f;
+	struct tagent g;
 	fx_create(&f);
 	struct tmach *t = f.t;
-	uint64_t rec = tm_rec_create(t, &f.r, 0, RMI_REC_FLAG_RUNNABLE, NULL);
 	uint64_t rd = f.r.rd, base = 0, top = L3_SIZE;
 	uint64_t req_base = 0, req_top = REQ_TOP;
-	bool change_destroyed = false;
 	if (acs_is(row, "RTTE_RIPAS_DESTROYED") ||
 	    acs_is(row, "TOP_GRAN_UNALIGNED_RTTE_RIPAS_DESTROYED")) {
 		tm_ripas_destroyed(t, &f.r, 0);
 		if (acs_is(row, "TOP_GRAN_UNALIGNED_RTTE_RIPAS_DESTROYED"))
 			top = 0x800;
 	}
-	assert_rmi(rmi(t, RMI_REALM_ACTIVATE, 1, rd), RMI_SUCCESS, 0);
+	fx_agent(&f, &g);
+	uint64_t rec = g.rec[0];
 
+	/* A REC of another realm (f.s's, NEW: it asked nothing, and rec_owner
+	 * comes before every check of the request). */
 	if (acs_granule_stimulus(t, &f.s, "RD", row, &rd) ||
 	    acs_granule_stimulus(t, &f.s, "REC", row, &rec)) {
 	} else if (acs_is(row, "REC_OTHER_OWNER")) {
 		rec = f.s.rec;
-		wb_rec_set_ripas_request(t, rec, req_base, req_top, RIPAS_RAM, false);
 	} else if (acs_is(row, "REC_OTHER_OWNER_INVALID_SIZE")) {
 		rec = f.s.rec;
 		top = base;
 	} else if (acs_is(row, "REC_OTHER_OWNER_BASE_MISMATCH")) {
 		rec = f.s.rec;
-		wb_rec_set_ripas_request(t, rec, req_base, req_top, RIPAS_RAM, false);
 		base += L3_SIZE;
 		top += L3_SIZE;
 	} else if (acs_is(row, "INVALID_SIZE")) {
@@ -277,9 +313,11 @@ static void set_row(void **state)
 	} else {
 		acs_unknown_stimulus(row);
 	}
-	if (rec == f.r.recs[0])
-		wb_rec_set_ripas_request(t, rec, req_base, req_top, RIPAS_RAM, change_destroyed);
+	/* The realm's request, made by its code. */
+	ask(&g, req_base, req_top, RIPAS_RAM, RSI_NO_CHANGE_DESTROYED);
 	assert_acs_row(rmi(t, RMI_RTT_SET_RIPAS, 4, rd, rec, base, top), row);
+	/* Refused: the realm hears that nothing was done. */
+	assert_int_equal(realm_told(&g), req_base);
 	acs_machine_destroy(t);
 }
 
@@ -424,18 +462,11 @@ static void init_ripas_extends_rim_with_one_descriptor_per_rtt_entry(void **stat
 
 /* ---- RTT_SET_RIPAS success paths ---- */
 
-/* A REC of f's realm, with the realm then activated (its RTTs stay). */
-static uint64_t fx_active_with_rec(struct acs_fx *f)
-{
-	uint64_t rec = tm_rec_create(f->t, &f->r, 0, RMI_REC_FLAG_RUNNABLE, NULL);
-	tm_realm_activate(f->t, f->r.rd);
-	return rec;
-}
-
 static void set_ripas_to_ram_changes_empty_entries_and_advances_ripas_addr(void **state)
 {
 	(void)state;
 	struct acs_fx f;
+	struct tagent g;
 	struct rmi_out o;
 	fx_create(&f);
 	struct tmach *t = f.t;
@@ -443,17 +474,15 @@ static void set_ripas_to_ram_changes_empty_entries_and_advances_ripas_addr(void 
 	uint64_t data = tm_delegated(t);
 	assert_rmi(rmi(t, RMI_DATA_CREATE_UNKNOWN, 3, f.r.rd, data, L3_SIZE), RMI_SUCCESS, 0);
 	assert_rmi(rmi(t, RMI_RTT_INIT_RIPAS, 3, f.r.rd, 2 * L3_SIZE, 3 * L3_SIZE), RMI_SUCCESS, 0);
-	uint64_t rec = fx_active_with_rec(&f);
-	wb_rec_set_ripas_request(t, rec, 0, 4 * L3_SIZE, RIPAS_RAM, false);
+	fx_agent(&f, &g);
+	uint64_t rec = g.rec[0];
+	ask(&g, 0, 4 * L3_SIZE, RIPAS_RAM, RSI_NO_CHANGE_DESTROYED);
 
 	assert_rmi(rmi_res(t, &o, RMI_RTT_SET_RIPAS, 4, f.r.rd, rec, UINT64_C(0), 2 * L3_SIZE),
 		   RMI_SUCCESS, 0);
 	assert_int_equal(o.x[0], 2 * L3_SIZE);
-	assert_int_equal(wb_rec_ripas_addr(t, rec), 2 * L3_SIZE);
 	assert_rtte(t, f.r.rd, 0, 3, 3, RMI_UNASSIGNED, 0, RIPAS_RAM);
 	assert_rtte(t, f.r.rd, L3_SIZE, 3, 3, RMI_ASSIGNED, data, RIPAS_RAM);
-	/* ASSIGNED RAM is a valid mapping now. */
-	assert_int_equal(wb_rtte(t, f.r.rtts[2].pa, 1) & 3, 3);
 	/* Beyond top nothing changed. */
 	assert_rtte(t, f.r.rd, 2 * L3_SIZE, 3, 3, RMI_UNASSIGNED, 0, RIPAS_RAM);
 	assert_rtte(t, f.r.rd, 3 * L3_SIZE, 3, 3, RMI_UNASSIGNED, 0, RIPAS_EMPTY);
@@ -464,10 +493,15 @@ static void set_ripas_to_ram_changes_empty_entries_and_advances_ripas_addr(void 
 	assert_rmi(rmi_res(t, &o, RMI_RTT_SET_RIPAS, 4, f.r.rd, rec, 2 * L3_SIZE, 4 * L3_SIZE),
 		   RMI_SUCCESS, 0);
 	assert_int_equal(o.x[0], 4 * L3_SIZE);
-	assert_int_equal(wb_rec_ripas_addr(t, rec), 4 * L3_SIZE);
 	assert_rtte(t, f.r.rd, 2 * L3_SIZE, 3, 3, RMI_UNASSIGNED, 0, RIPAS_RAM);
 	assert_rtte(t, f.r.rd, 3 * L3_SIZE, 3, 3, RMI_UNASSIGNED, 0, RIPAS_RAM);
 	assert_rtte(t, f.r.rd, 4 * L3_SIZE, 3, 3, RMI_UNASSIGNED, 0, RIPAS_EMPTY);
+	/* The realm is told all of it was done... */
+	assert_int_equal(realm_told(&g), 4 * L3_SIZE);
+	/* ...and the ASSIGNED page that became RAM is mapped: it reads its
+	 * (zero) contents without an exit. */
+	assert_int_equal(ta_do(&g, 0, AGENT_LOAD, L3_SIZE + 8, 0), 0);
+	assert_int_equal(ta_mbox(&g, 0)->exc_count, 0);
 	tm_check_invariants(t);
 	acs_machine_destroy(t);
 }
@@ -476,22 +510,31 @@ static void set_ripas_to_empty_changes_ram_entries_and_unmaps_assigned_ram(void 
 {
 	(void)state;
 	struct acs_fx f;
+	struct tagent g;
 	struct rmi_out o;
 	fx_create(&f);
 	struct tmach *t = f.t;
 	assert_rmi(rmi(t, RMI_RTT_INIT_RIPAS, 3, f.r.rd, UINT64_C(0), 2 * L3_SIZE), RMI_SUCCESS, 0);
 	uint64_t data = tm_data_create(t, &f.r, L3_SIZE);
-	uint64_t rec = fx_active_with_rec(&f);
-	wb_rec_set_ripas_request(t, rec, 0, 3 * L3_SIZE, RIPAS_EMPTY, false);
-	assert_rmi(rmi_res(t, &o, RMI_RTT_SET_RIPAS, 4, f.r.rd, rec, UINT64_C(0), 3 * L3_SIZE),
+	fx_agent(&f, &g);
+	/* The realm reads the page while it is RAM. */
+	assert_int_equal(ta_do(&g, 0, AGENT_LOAD, L3_SIZE + 8, 0), 0);
+	assert_int_equal(ta_mbox(&g, 0)->exc_count, 0);
+	ask(&g, 0, 3 * L3_SIZE, RIPAS_EMPTY, RSI_NO_CHANGE_DESTROYED);
+	assert_rmi(rmi_res(t, &o, RMI_RTT_SET_RIPAS, 4, f.r.rd, g.rec[0], UINT64_C(0), 3 * L3_SIZE),
 		   RMI_SUCCESS, 0);
 	assert_int_equal(o.x[0], 3 * L3_SIZE);
 	assert_rtte(t, f.r.rd, 0, 3, 3, RMI_UNASSIGNED, 0, RIPAS_EMPTY);
-	/* Still ASSIGNED to the same granule, but no longer mapped. */
+	/* Still ASSIGNED to the same granule, but no longer mapped... */
 	assert_rtte(t, f.r.rd, L3_SIZE, 3, 3, RMI_ASSIGNED, data, RIPAS_EMPTY);
-	assert_int_equal(wb_rtte(t, f.r.rtts[2].pa, 1) & 1, 0);
 	/* EMPTY stays EMPTY. */
 	assert_rtte(t, f.r.rd, 2 * L3_SIZE, 3, 3, RMI_UNASSIGNED, 0, RIPAS_EMPTY);
+	assert_int_equal(realm_told(&g), 3 * L3_SIZE);
+	/* ...so the realm's next read of it takes an external abort (RIPAS
+	 * EMPTY), with no exit to the host. */
+	assert_int_equal(ta_do(&g, 0, AGENT_LOAD, L3_SIZE + 8, 0), 0);
+	assert_int_equal(ta_mbox(&g, 0)->exc_count, 1);
+	assert_int_equal(ta_mbox(&g, 0)->exc_esr & 0x3f, 0x10);
 	tm_check_invariants(t);
 	acs_machine_destroy(t);
 }
@@ -503,30 +546,33 @@ static void set_ripas_changes_destroyed_only_with_change_destroyed(void **state)
 {
 	(void)state;
 	struct acs_fx f;
+	struct tagent g;
 	struct rmi_out o;
 	fx_create(&f);
 	struct tmach *t = f.t;
 	tm_ripas_destroyed(t, &f.r, L3_SIZE);
-	uint64_t rec = fx_active_with_rec(&f);
+	fx_agent(&f, &g);
+	uint64_t rec = g.rec[0];
 
 	for (unsigned to = RIPAS_EMPTY; to <= RIPAS_RAM; to++) {
-		wb_rec_set_ripas_request(t, rec, 0, 3 * L3_SIZE, (enum rmi_ripas)to, false);
+		ask(&g, 0, 3 * L3_SIZE, (enum rmi_ripas)to, RSI_NO_CHANGE_DESTROYED);
 		assert_rmi(rmi_res(t, &o, RMI_RTT_SET_RIPAS, 4, f.r.rd, rec, UINT64_C(0),
 				   3 * L3_SIZE),
 			   RMI_SUCCESS, 0);
 		assert_int_equal(o.x[0], L3_SIZE);
-		assert_int_equal(wb_rec_ripas_addr(t, rec), L3_SIZE);
 		assert_rmi(rmi(t, RMI_RTT_SET_RIPAS, 4, f.r.rd, rec, L3_SIZE, 3 * L3_SIZE),
 			   RMI_ERROR_RTT, 3);
-		assert_int_equal(wb_rec_ripas_addr(t, rec), L3_SIZE);
 		assert_rtte(t, f.r.rd, L3_SIZE, 3, 3, RMI_UNASSIGNED, 0, RIPAS_DESTROYED);
+		/* The realm learns the change stopped at the DESTROYED page. */
+		assert_int_equal(realm_told(&g), L3_SIZE);
 	}
-	wb_rec_set_ripas_request(t, rec, L3_SIZE, 3 * L3_SIZE, RIPAS_RAM, true);
+	ask(&g, L3_SIZE, 3 * L3_SIZE, RIPAS_RAM, RSI_CHANGE_DESTROYED);
 	assert_rmi(rmi_res(t, &o, RMI_RTT_SET_RIPAS, 4, f.r.rd, rec, L3_SIZE, 3 * L3_SIZE),
 		   RMI_SUCCESS, 0);
 	assert_int_equal(o.x[0], 3 * L3_SIZE);
 	assert_rtte(t, f.r.rd, L3_SIZE, 3, 3, RMI_UNASSIGNED, 0, RIPAS_RAM);
 	assert_rtte(t, f.r.rd, 2 * L3_SIZE, 3, 3, RMI_UNASSIGNED, 0, RIPAS_RAM);
+	assert_int_equal(realm_told(&g), 3 * L3_SIZE);
 	tm_check_invariants(t);
 	acs_machine_destroy(t);
 }
@@ -535,16 +581,17 @@ static void set_ripas_over_2mib_level2_entries_and_stops_at_a_table(void **state
 {
 	(void)state;
 	struct acs_fx f;
+	struct tagent g;
 	struct rmi_out o;
 	fx_create(&f);
 	struct tmach *t = f.t;
 	tm_rtt_map_to(t, &f.r, IPA_L2 + 2 * L2_SIZE, 3);
-	uint64_t rec = fx_active_with_rec(&f);
-	wb_rec_set_ripas_request(t, rec, IPA_L2, IPA_L2 + 4 * L2_SIZE, RIPAS_RAM, false);
+	fx_agent(&f, &g);
+	uint64_t rec = g.rec[0];
+	ask(&g, IPA_L2, IPA_L2 + 4 * L2_SIZE, RIPAS_RAM, RSI_NO_CHANGE_DESTROYED);
 	assert_rmi(rmi_res(t, &o, RMI_RTT_SET_RIPAS, 4, f.r.rd, rec, IPA_L2, IPA_L2 + 4 * L2_SIZE),
 		   RMI_SUCCESS, 0);
 	assert_int_equal(o.x[0], IPA_L2 + 2 * L2_SIZE);
-	assert_int_equal(wb_rec_ripas_addr(t, rec), IPA_L2 + 2 * L2_SIZE);
 	assert_rtte(t, f.r.rd, IPA_L2, 3, 2, RMI_UNASSIGNED, 0, RIPAS_RAM);
 	assert_rtte(t, f.r.rd, IPA_L2 + L2_SIZE, 3, 2, RMI_UNASSIGNED, 0, RIPAS_RAM);
 	/* On through the level-3 RTT, then the next level-2 entry. */
@@ -559,6 +606,7 @@ static void set_ripas_over_2mib_level2_entries_and_stops_at_a_table(void **state
 	assert_rtte(t, f.r.rd, IPA_L2 + 2 * L2_SIZE + 100 * L3_SIZE, 3, 3, RMI_UNASSIGNED, 0,
 		    RIPAS_RAM);
 	assert_rtte(t, f.r.rd, IPA_L2 + 3 * L2_SIZE, 3, 2, RMI_UNASSIGNED, 0, RIPAS_RAM);
+	assert_int_equal(realm_told(&g), IPA_L2 + 4 * L2_SIZE);
 	tm_check_invariants(t);
 	acs_machine_destroy(t);
 }
@@ -567,16 +615,18 @@ static void set_ripas_accepts_entries_already_at_the_target_ripas(void **state)
 {
 	(void)state;
 	struct acs_fx f;
+	struct tagent g;
 	struct rmi_out o;
 	fx_create(&f);
 	struct tmach *t = f.t;
 	assert_rmi(rmi(t, RMI_RTT_INIT_RIPAS, 3, f.r.rd, UINT64_C(0), 2 * L3_SIZE), RMI_SUCCESS, 0);
-	uint64_t rec = fx_active_with_rec(&f);
-	wb_rec_set_ripas_request(t, rec, 0, 2 * L3_SIZE, RIPAS_RAM, false);
-	assert_rmi(rmi_res(t, &o, RMI_RTT_SET_RIPAS, 4, f.r.rd, rec, UINT64_C(0), 2 * L3_SIZE),
+	fx_agent(&f, &g);
+	ask(&g, 0, 2 * L3_SIZE, RIPAS_RAM, RSI_NO_CHANGE_DESTROYED);
+	assert_rmi(rmi_res(t, &o, RMI_RTT_SET_RIPAS, 4, f.r.rd, g.rec[0], UINT64_C(0), 2 * L3_SIZE),
 		   RMI_SUCCESS, 0);
 	assert_int_equal(o.x[0], 2 * L3_SIZE);
 	assert_rtte(t, f.r.rd, L3_SIZE, 3, 3, RMI_UNASSIGNED, 0, RIPAS_RAM);
+	assert_int_equal(realm_told(&g), 2 * L3_SIZE);
 	acs_machine_destroy(t);
 }
 

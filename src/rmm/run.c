@@ -470,6 +470,10 @@ static bool complete_entry(struct run_ctx *c, const struct rmi_rec_enter *enter)
 		uint64_t x[3] = { RSI_SUCCESS, rec->ripas.addr, reject ? RSI_REJECT : RSI_ACCEPT };
 		vcpu_set_xs(c->v, 3, x);
 		rec->ripas.pending = 0;
+		/* The request is answered: nothing is left for RTT_SET_RIPAS
+		 * to serve (its top_bound refuses from here on, as TF-RMM's
+		 * cleared request does), whatever the host did not do. */
+		rec->ripas.top = rec->ripas.addr;
 	}
 	if (rec->host_call.pending) {
 		uint64_t pa;

@@ -718,6 +718,15 @@ static void rtt_set_ripas_serves_only_the_change_the_realm_asked_for(void **stat
 	assert_int_equal(ta_smc(&a, 0, RSI_IPA_STATE_GET, base, top, 0, 0, out), RSI_SUCCESS);
 	assert_int_equal(out[1], base + 2 * GRANULE_SIZE);
 	assert_int_equal(out[2], RSI_RIPAS_RAM);
+	/* The request is over once the realm has its answer: the host cannot
+	 * go on with the part it refused (top_bound, as TF-RMM clears the
+	 * request's top). */
+	assert_rmi(rmi(t, RMI_RTT_SET_RIPAS, 4, rd, rec[0], base + 2 * GRANULE_SIZE, top),
+		   RMI_ERROR_INPUT, 0);
+	assert_int_equal(ta_smc(&a, 0, RSI_IPA_STATE_GET, base + 2 * GRANULE_SIZE, top, 0, 0, out),
+			 RSI_SUCCESS);
+	assert_int_equal(out[1], top);
+	assert_int_equal(out[2], RSI_RIPAS_EMPTY);
 
 	/* Asked again for the rest, served whole. */
 	e = ta_cmd(&a, 0, AGENT_SMC,

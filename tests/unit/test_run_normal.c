@@ -75,12 +75,22 @@ static void mmio_is_emulated_from_the_hosts_own_syndrome(void **state)
 static void realm_only_examples_say_so_and_skip(void **state)
 {
 	(void)state;
-	static const char *const names[] = { "measure", "ripas", "faults" };
+	static const char *const names[] = { "measure", "ripas", "faults", "rsi_errors" };
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		struct vmm_run_result res = run_status(names[i], 1, GUEST_EXIT_SKIPPED);
 		expect_output(&res, "not a realm");
 		vmm_run_result_free(&res);
 	}
+}
+
+/* The virtual timer of a normal VM: the host wakes the vCPU and injects
+ * PPI 27 itself, as for a realm. */
+static void sleep_wakes_on_the_hosts_timer(void **state)
+{
+	(void)state;
+	struct vmm_run_result res = run_ok("sleep", 1);
+	expect_output(&res, "sleep: 3 timer interrupt(s), 0 other(s); 0 sleep(s) too short");
+	vmm_run_result_free(&res);
 }
 
 /* The workload the throughput benchmark compares computes the same in both
@@ -109,6 +119,7 @@ int main(void)
 		cmocka_unit_test(smp_brings_four_vcpus_up_with_the_hosts_psci),
 		cmocka_unit_test(mmio_is_emulated_from_the_hosts_own_syndrome),
 		cmocka_unit_test(realm_only_examples_say_so_and_skip),
+		cmocka_unit_test(sleep_wakes_on_the_hosts_timer),
 		cmocka_unit_test(bench_compute_gets_the_same_checksum_in_both_worlds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -77,4 +77,11 @@ void bench_realm_exits(struct bench *b);
 void bench_realm_throughput(struct bench *b);
 void bench_start_to_off(struct bench *b);
 
+/* argv (argv[0] a path) as a child process, its stdout discarded: from fork
+ * to its exit, in ms; exits the bench if it fails (run_bench.c). */
+double bench_spawn_ms(char *const argv[]);
+
+/* `ccakit measure` and `ccakit token verify` (tool_bench.c). */
+void bench_tools(struct bench *b);
+
 #endif

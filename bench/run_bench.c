@@ -87,11 +87,8 @@ static void check_count(const char *name, uint64_t got, unsigned want, const cha
 	}
 }
 
-/* `ccakit run -k hello.elf` as a child process, its output discarded: from
- * fork to its exit, in ms. */
-static double run_tool(void)
+double bench_spawn_ms(char *const argv[])
 {
-	static const char hello[] = CCAKIT_GUEST_ELF_DIR "/hello.elf";
 	double t = now_us();
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -104,8 +101,8 @@ static double run_tool(void)
 			dup2(fd, STDOUT_FILENO);
 			close(fd);
 		}
-		execl(CCAKIT_TOOL, CCAKIT_TOOL, "run", "-k", hello, (char *)NULL);
-		fprintf(stderr, "ccakit-bench: cannot run %s: %s\n", CCAKIT_TOOL, strerror(errno));
+		execv(argv[0], argv);
+		fprintf(stderr, "ccakit-bench: cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
 	int status;
@@ -116,11 +113,19 @@ static double run_tool(void)
 		}
 	double ms = (now_us() - t) / 1e3;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		fprintf(stderr, "ccakit-bench: %s run -k %s failed (wait status 0x%x)\n",
-			CCAKIT_TOOL, hello, status);
+		fprintf(stderr, "ccakit-bench: %s %s failed (wait status 0x%x)\n", argv[0],
+			argv[1] ? argv[1] : "", status);
 		exit(1);
 	}
 	return ms;
+}
+
+/* `ccakit run -k hello.elf`, from fork to its exit, in ms. */
+static double run_tool(void)
+{
+	static char *const argv[] = { CCAKIT_TOOL, "run", "-k", CCAKIT_GUEST_ELF_DIR "/hello.elf",
+				      NULL };
+	return bench_spawn_ms(argv);
 }
 
 /* A row whose guest failed in some repetitions: said so, and left out of

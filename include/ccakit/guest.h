@@ -45,6 +45,30 @@
 #define GUEST_HOST_CALL_SHARED_MESSAGE 0xCC02
 #define GUEST_SHARED_REPLY_OFFSET 0x800
 #define GUEST_SHARED_REPLY_MAX 0x7ff
+/* The challenge the user wants in the realm's attestation token (`ccakit
+ * run --challenge HEX`): nothing goes in. The host answers gprs[0..7] = the
+ * 64-byte challenge as little-endian words (byte i in bits 8*(i%8) of
+ * gprs[i/8]), gprs[8] = 1 if the user gave it, 0 if the VMM made one up
+ * (random, and told on its stderr). The same challenge for every call of
+ * one run. */
+#define GUEST_HOST_CALL_CHALLENGE 0xCC03
+#define GUEST_CHALLENGE_SIZE 64
+/* A part of the guest's attestation token for the host (`ccakit run
+ * --token-out FILE`): gprs[0] = its offset in the token, gprs[1] = the
+ * token's total length (1..GUEST_TOKEN_MAX), gprs[2] = bytes in this part
+ * (1..GUEST_TOKEN_PART_MAX), gprs[3..29] = the bytes, little-endian as
+ * above. Parts come in order: offset 0 starts a token (dropping any earlier
+ * one), each next part starts where the last ended, with the same total;
+ * the token is complete when total bytes have come. The host answers
+ * gprs[0] = GUEST_TOKEN_PART_OK, or an error below for a part it refused,
+ * having changed nothing. */
+#define GUEST_HOST_CALL_TOKEN_PART 0xCC04
+#define GUEST_TOKEN_PART_MAX (27 * 8)
+#define GUEST_TOKEN_MAX 0x10000
+#define GUEST_TOKEN_PART_OK 0
+#define GUEST_TOKEN_PART_BAD_OFFSET 1 /* not where the token goes on, or past its end */
+#define GUEST_TOKEN_PART_BAD_LENGTH 2 /* 0 or more than GUEST_TOKEN_PART_MAX bytes */
+#define GUEST_TOKEN_PART_TOO_LARGE 3  /* a total of 0 or more than GUEST_TOKEN_MAX */
 
 /* ---- the test device (mmio example) ----
  * One 4 KiB frame, little-endian registers. Every register may be read with a

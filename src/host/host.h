@@ -200,8 +200,17 @@ int host_realm_destroy(struct host *h, struct host_realm *r);
 int host_rtt_map(struct host *h, struct host_realm *r, uint64_t ipa, int level);
 /* RMI_RTT_INIT_RIPAS over [base, top) (granule aligned), as the largest
  * entries that fit (level 2 blocks, else level 3 pages), creating RTTs as
- * needed. */
+ * needed. The RIM gets one descriptor per entry, so this choice is part of
+ * the measurement: host_ripas_run makes it, for this and for the build
+ * plan below. */
 int host_init_ripas(struct host *h, struct host_realm *r, uint64_t base, uint64_t top);
+/* The run of equal entries RTT_INIT_RIPAS is given from base: returns its
+ * end (<= top) and their level in *level (2: 2 MiB blocks, 3: pages). */
+uint64_t host_ripas_run(uint64_t base, uint64_t top, int *level);
+/* RMI_RTT_INIT_RIPAS over [base, top) as entries of `level` exactly (the
+ * range made of whole ones), creating RTTs down to that level. */
+int host_init_ripas_entries(struct host *h, struct host_realm *r, uint64_t base, uint64_t top,
+			    int level);
 
 /* RMI_DATA_CREATE of len bytes (zero padded to whole granules) at ipa,
  * measured or not. IPAs must ascend from one call to the next (data.c). */
@@ -211,9 +220,10 @@ int host_data_create(struct host *h, struct host_realm *r, uint64_t ipa, const v
 int host_data_create_unknown(struct host *h, struct host_realm *r, uint64_t ipa, size_t len);
 
 /* RMI_REC_CREATE of the next REC (its index is the number created so far)
- * with RMI_REC_AUX_COUNT aux granules; only REC 0 is runnable. gprs may be
- * NULL (rec.c). */
-int host_rec_create(struct host *h, struct host_realm *r, uint64_t pc, const uint64_t gprs[8]);
+ * with RMI_REC_AUX_COUNT aux granules; a runnable REC is measured, the
+ * others wait for PSCI CPU_ON. gprs may be NULL (rec.c). */
+int host_rec_create(struct host *h, struct host_realm *r, bool runnable, uint64_t pc,
+		    const uint64_t gprs[8]);
 
 /* Serves an RMI_EXIT_RIPAS_CHANGE of REC `rec` for [base, top) (ripas.c):
  * RMI_RTT_SET_RIPAS as far as the RMM goes, creating RTTs where the range
@@ -314,7 +324,46 @@ struct host_realm_layout {
 
 /* REALM_CREATE, RTT_INIT_RIPAS over the RAM, DATA_CREATE in ascending IPA,
  * DATA_CREATE_UNKNOWN, REC_CREATE; the realm is left NEW, for
- * host_realm_activate. On failure everything built is torn down. */
+ * host_realm_activate. On failure everything built is torn down. It
+ * executes host_build_plan's steps (build.c). */
 int host_realm_build(struct host *h, const struct host_realm_layout *l, struct host_realm **out);
+
+/* host_realm_build's RMI steps as data, in the order it issues them: what
+ * a reference-measurement tool replays to predict the RIM (`ccakit
+ * measure`, src/vmm/rim.c), so that the order and every choice that is
+ * measured (entry sizes of RTT_INIT_RIPAS, DATA order, which REC is
+ * runnable) has one definition. What the host chooses at run time
+ * (granule addresses, RTT_CREATE, aux granules) is not measured and is not
+ * here. */
+enum host_build_op {
+	HOST_BUILD_REALM_CREATE, /* RMI_REALM_CREATE with layout->realm */
+	HOST_BUILD_INIT_RIPAS,   /* region as entries of `level`, one descriptor each */
+	HOST_BUILD_DATA,         /* *image: a DATA_CREATE per granule, zero padded */
+	HOST_BUILD_DATA_UNKNOWN, /* region: DATA_CREATE_UNKNOWN, not measured */
+	HOST_BUILD_REC_CREATE,   /* REC `rec`: runnable, pc, gprs */
+};
+
+struct host_build_step {
+	enum host_build_op op;
+	struct host_region region;      /* INIT_RIPAS, DATA_UNKNOWN */
+	int level;                      /* INIT_RIPAS */
+	const struct host_image *image; /* DATA: points into the layout */
+	unsigned rec;                   /* REC_CREATE: its index */
+	bool runnable;
+	uint64_t pc;
+	uint64_t gprs[8];
+};
+
+struct host_build_plan {
+	struct host_build_step *steps;
+	size_t nsteps;
+};
+
+/* The steps for layout l (which must outlive the plan). Returns 0, or a
+ * negative errno with a sentence in err (no REC, a RAM range that is not
+ * granule-aligned, out of memory). */
+int host_build_plan(const struct host_realm_layout *l, struct host_build_plan *plan, char *err,
+		    size_t errlen);
+void host_build_plan_free(struct host_build_plan *plan);
 
 #endif

@@ -129,61 +129,6 @@ int host_realm_activate(struct host *h, struct host_realm *r)
 	return rc;
 }
 
-/* ---- build ---- */
-
-static int image_by_ipa(const void *a, const void *b)
-{
-	const struct host_image *x = *(const struct host_image *const *)a;
-	const struct host_image *y = *(const struct host_image *const *)b;
-	return x->ipa < y->ipa ? -1 : x->ipa > y->ipa;
-}
-
-static int build_contents(struct host *h, struct host_realm *r, const struct host_realm_layout *l)
-{
-	int rc = 0;
-	if (l->ram.len)
-		rc = host_init_ripas(h, r, l->ram.ipa, l->ram.ipa + l->ram.len);
-	if (rc == 0 && l->nimages) {
-		/* DATA in ascending IPA, whatever order the images came in. */
-		const struct host_image **order = calloc(l->nimages, sizeof(*order));
-		if (!order)
-			return host_fail(h, -ENOMEM, "out of host memory");
-		for (size_t i = 0; i < l->nimages; i++)
-			order[i] = &l->images[i];
-		qsort(order, l->nimages, sizeof(*order), image_by_ipa);
-		for (size_t i = 0; i < l->nimages && rc == 0; i++)
-			rc = host_data_create(h, r, order[i]->ipa, order[i]->data, order[i]->len,
-					      order[i]->measure);
-		free(order);
-	}
-	for (size_t i = 0; i < l->nunknown && rc == 0; i++)
-		rc = host_data_create_unknown(h, r, l->unknown[i].ipa, l->unknown[i].len);
-	for (unsigned i = 0; i < l->nrecs && rc == 0; i++)
-		rc = host_rec_create(h, r, i == 0 ? l->pc : 0, i == 0 ? l->gprs : NULL);
-	return rc;
-}
-
-int host_realm_build(struct host *h, const struct host_realm_layout *l, struct host_realm **out)
-{
-	struct host_realm *r;
-	*out = NULL;
-	if (l->nrecs == 0)
-		return host_fail(h, -EINVAL, "a realm needs at least one REC");
-	int rc = host_realm_create(h, &l->realm, &r);
-	if (rc)
-		return rc;
-	rc = build_contents(h, r, l);
-	if (rc) {
-		struct host_saved_error e;
-		host_error_save(h, &e);
-		host_realm_destroy(h, r);
-		host_error_restore(h, &e);
-		return rc;
-	}
-	*out = r;
-	return 0;
-}
-
 /* ---- teardown ---- */
 
 /* Notes a granule the realm no longer uses (DELEGATED, to undelegate). */

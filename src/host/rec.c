@@ -15,7 +15,8 @@ static void rec_undo(struct host *h, const struct host_rec *rec, unsigned naux)
 	host_error_restore(h, &e);
 }
 
-int host_rec_create(struct host *h, struct host_realm *r, uint64_t pc, const uint64_t gprs[8])
+int host_rec_create(struct host *h, struct host_realm *r, bool runnable, uint64_t pc,
+		    const uint64_t gprs[8])
 {
 	uint64_t res[4], params;
 	int rc;
@@ -53,9 +54,9 @@ int host_rec_create(struct host *h, struct host_realm *r, uint64_t pc, const uin
 		return rc;
 	}
 	struct rmi_rec_params *p = host_ptr(h, params);
-	/* Only REC 0 starts runnable; the others wait for PSCI CPU_ON (and
-	 * stay out of the RIM). */
-	p->flags = r->nrecs == 0 ? RMI_REC_FLAG_RUNNABLE : 0;
+	/* A REC that is not runnable waits for PSCI CPU_ON (and stays out of
+	 * the RIM). */
+	p->flags = runnable ? RMI_REC_FLAG_RUNNABLE : 0;
 	p->mpidr = rec.mpidr;
 	p->pc = pc;
 	if (gprs)

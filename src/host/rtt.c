@@ -61,7 +61,21 @@ int host_rtt_map(struct host *h, struct host_realm *r, uint64_t ipa, int level)
 	return 0;
 }
 
-int host_init_ripas(struct host *h, struct host_realm *r, uint64_t base, uint64_t top)
+uint64_t host_ripas_run(uint64_t base, uint64_t top, int *level)
+{
+	uint64_t block = rtt_entry_size(RTT_BLOCK_LEVEL);
+	if ((base & (block - 1)) == 0 && top - base >= block) {
+		*level = RTT_BLOCK_LEVEL;
+		return top & ~(block - 1);
+	}
+	/* Pages up to the next block boundary (or top), where a block may fit
+	 * again. */
+	uint64_t next = (base | (block - 1)) + 1;
+	*level = RTT_LEVEL_LAST;
+	return next < top ? next : top;
+}
+
+static int ripas_range_ok(struct host *h, const struct host_realm *r, uint64_t base, uint64_t top)
 {
 	if ((base | top) & GRANULE_MASK || top <= base || top > realm_par_end(r))
 		return host_fail(h, -EINVAL,
@@ -69,22 +83,31 @@ int host_init_ripas(struct host *h, struct host_realm *r, uint64_t base, uint64_
 				 "protected IPA space [0, 0x%llx)",
 				 (unsigned long long)base, (unsigned long long)top,
 				 (unsigned long long)realm_par_end(r));
+	return 0;
+}
+
+int host_init_ripas_entries(struct host *h, struct host_realm *r, uint64_t base, uint64_t top,
+			    int level)
+{
+	int rc = ripas_range_ok(h, r, base, top);
+	if (rc)
+		return rc;
+	if ((base | top) & (rtt_entry_size(level) - 1))
+		return host_fail(h, -EINVAL,
+				 "RAM [0x%llx, 0x%llx) is not made of whole level %d entries",
+				 (unsigned long long)base, (unsigned long long)top, level);
 	while (base < top) {
-		/* The largest entry that fits: a level 2 block, else pages. The
-		 * RIM gets one descriptor per entry, so this choice is part of
-		 * the measurement. */
-		uint64_t block = rtt_entry_size(RTT_BLOCK_LEVEL);
-		int level = (base & (block - 1)) == 0 && top - base >= block ? RTT_BLOCK_LEVEL
-									    : RTT_LEVEL_LAST;
 		/* Tables down to that level first, so that the RMM's walk never
 		 * stops at a larger entry that would also fit. */
 		if (level > r->rtt_level_start) {
-			int rc = host_rtt_map(h, r, base, level);
+			rc = host_rtt_map(h, r, base, level);
 			if (rc)
 				return rc;
 		}
+		/* The RMM stops at the end of the table it walked to: go on
+		 * from where it did. */
 		uint64_t res[4];
-		int rc = host_rmi(h, res, RMI_RTT_INIT_RIPAS, 3, r->rd, base, top);
+		rc = host_rmi(h, res, RMI_RTT_INIT_RIPAS, 3, r->rd, base, top);
 		if (rc)
 			return rc;
 		if (res[0] <= base || res[0] > top)
@@ -96,4 +119,16 @@ int host_init_ripas(struct host *h, struct host_realm *r, uint64_t base, uint64_
 		base = res[0];
 	}
 	return 0;
+}
+
+int host_init_ripas(struct host *h, struct host_realm *r, uint64_t base, uint64_t top)
+{
+	int rc = ripas_range_ok(h, r, base, top);
+	while (rc == 0 && base < top) {
+		int level;
+		uint64_t end = host_ripas_run(base, top, &level);
+		rc = host_init_ripas_entries(h, r, base, end, level);
+		base = end;
+	}
+	return rc;
 }

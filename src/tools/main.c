@@ -15,6 +15,7 @@ static const struct command {
 	int (*run)(int argc, char **argv);
 } commands[] = {
 	{ "run", "run a guest image as a realm: its console here, its exit status ours", cmd_run },
+	{ "measure", "the RIM a realm of the image would have, or its reference values", cmd_measure },
 	{ "token", "decode, verify and appraise CCA attestation tokens", cmd_token },
 	{ "demo", "a realm's life with every RMI call traced, and a malicious host", cmd_demo },
 };

@@ -23,7 +23,12 @@ static void print_json(const struct vmm_run_result *res)
 
 int cmd_run(int argc, char **argv)
 {
-	struct vmm_options_command cmd = { .name = "run" };
+	struct vmm_attest_config attest = { 0 };
+	struct vmm_options_command cmd = { .name = "run",
+					   .extra = vmm_attest_options,
+					   .extra_count = VMM_ATTEST_OPTION_COUNT,
+					   .handle = vmm_attest_option,
+					   .ctx = &attest };
 	struct vmm_options o;
 	char err[VMM_RUN_ERR_MAX];
 	int rc = vmm_options_parse(&cmd, argc, argv, &o, err, sizeof(err));
@@ -36,7 +41,8 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	/* With --json the console goes to stderr, so stdout is the JSON alone. */
-	struct vmm_io io = { .console = o.json ? stderr : stdout, .trace = stderr };
+	struct vmm_io io = { .console = o.json ? stderr : stdout, .trace = stderr,
+			     .attest = &attest };
 	struct vmm_run_result res;
 	if (vmm_run(&o, &io, &res, err, sizeof(err)) != 0) {
 		fprintf(stderr, "ccakit run: %s\n", err);

@@ -7,6 +7,7 @@
 #define EXIT_USAGE 2
 
 int cmd_demo(int argc, char **argv);
+int cmd_measure(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 

@@ -222,28 +222,41 @@ static int hexval(char c)
 	return -1;
 }
 
-static int parse_rpv_hex(const char *opt, const char *v, uint8_t *rpv, char *err, size_t errlen)
+int vmm_parse_hex(const char *opt, const char *v, uint8_t *out, size_t max, size_t *n,
+		  char *err, size_t errlen)
 {
 	const char *h = v;
 	if (h[0] == '0' && (h[1] == 'x' || h[1] == 'X'))
 		h += 2;
-	size_t n = strlen(h);
-	if (n == 0)
+	size_t digits = strlen(h);
+	if (digits == 0)
 		return fail(err, errlen, "%s '%s': no hex digits", opt, v);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < digits; i++)
 		if (hexval(h[i]) < 0)
 			return fail(err, errlen,
 				    "%s: '%c' (character %zu) is not a hex digit", opt,
 				    isprint((unsigned char)h[i]) ? h[i] : '?', (size_t)(h - v) + i + 1);
-	if (n % 2)
+	if (digits % 2)
 		return fail(err, errlen,
-			    "%s: odd number of hex digits (%zu); give two per byte", opt, n);
-	if (n / 2 > VMM_RPV_SIZE)
-		return fail(err, errlen, "%s is %zu bytes long, at most %u are allowed", opt, n / 2,
-			    VMM_RPV_SIZE);
+			    "%s: odd number of hex digits (%zu); give two per byte", opt, digits);
+	if (digits / 2 > max)
+		return fail(err, errlen, "%s is %zu bytes long, at most %zu are allowed", opt,
+			    digits / 2, max);
+	for (size_t i = 0; i < digits / 2; i++)
+		out[i] = (uint8_t)(hexval(h[2 * i]) << 4 | hexval(h[2 * i + 1]));
+	*n = digits / 2;
+	return 0;
+}
+
+static int parse_rpv_hex(const char *opt, const char *v, uint8_t *rpv, char *err, size_t errlen)
+{
+	uint8_t b[VMM_RPV_SIZE];
+	size_t n;
+	int rc = vmm_parse_hex(opt, v, b, sizeof(b), &n, err, errlen);
+	if (rc)
+		return rc;
 	memset(rpv, 0, VMM_RPV_SIZE);
-	for (size_t i = 0; i < n / 2; i++)
-		rpv[i] = (uint8_t)(hexval(h[2 * i]) << 4 | hexval(h[2 * i + 1]));
+	memcpy(rpv, b, n);
 	return 0;
 }
 

@@ -116,6 +116,12 @@ void vmm_options_usage(const struct vmm_options_command *cmd, FILE *f);
  * not a size, or -ERANGE for a size past 2^64 - 1 bytes. */
 int vmm_parse_size(const char *s, uint64_t *bytes);
 
+/* Parses hex digits (an optional 0x first, two digits a byte) into out, at
+ * most max bytes; *n = bytes. Returns 0, or -EINVAL with a sentence naming
+ * opt in err. */
+int vmm_parse_hex(const char *opt, const char *v, uint8_t *out, size_t max, size_t *n,
+		  char *err, size_t errlen);
+
 /* The measurement algorithm's name ("sha256", "sha512"). */
 const char *vmm_hash_algo_name(unsigned hash_algo);
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vmm/fdt.h"
 #include "vmm/plan.h"
 
 #define PAGE GRANULE_SIZE
@@ -107,6 +108,8 @@ int vmm_plan_build(const struct vmm_options *o, const struct vmm_elf_image *img,
 	struct host_realm_layout *l = &plan->layout;
 	l->realm.s2sz = VMM_REALM_S2SZ;
 	l->realm.hash_algo = o->hash_algo;
+	l->realm.num_bps = VMM_REALM_NUM_BPS;
+	l->realm.num_wps = VMM_REALM_NUM_WPS;
 	memcpy(l->realm.rpv, o->rpv, sizeof(l->realm.rpv));
 	l->ram.ipa = VMM_RAM_BASE;
 	l->ram.len = o->mem_size;
@@ -115,4 +118,27 @@ int vmm_plan_build(const struct vmm_options *o, const struct vmm_elf_image *img,
 	l->pc = img->entry;
 	l->gprs[0] = plan->dtb_ipa;
 	return 0;
+}
+
+int vmm_plan_load(const struct vmm_options *o, struct vmm_elf_image *img, struct vmm_plan *plan,
+		  char *err, size_t errlen)
+{
+	size_t dtb_len;
+	memset(plan, 0, sizeof(*plan));
+	int rc = vmm_elf_load(o->kernel, VMM_RAM_BASE, o->mem_size, img, err, errlen);
+	if (rc)
+		return rc;
+	/* The plan keeps its own copy of the device tree. */
+	uint8_t *dtb = malloc(VMM_DTB_MAX);
+	if (!dtb) {
+		snprintf(err, errlen, "out of memory for the device tree");
+		return -ENOMEM;
+	}
+	struct vmm_fdt_config fc = { .mem_base = VMM_RAM_BASE, .mem_size = o->mem_size,
+				     .cpus = o->cpus };
+	rc = vmm_fdt_build(&fc, dtb, VMM_DTB_MAX, &dtb_len, err, errlen);
+	if (rc == 0)
+		rc = vmm_plan_build(o, img, dtb, dtb_len, plan, err, errlen);
+	free(dtb);
+	return rc;
 }

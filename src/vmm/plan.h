@@ -23,9 +23,17 @@
 #include "vmm/options.h"
 
 #define VMM_RAM_BASE UINT64_C(0x40000000)
+/* The most device tree vmm_plan_load builds. */
+#define VMM_DTB_MAX (64 * 1024)
 /* The realm's IPA width: RAM from VMM_RAM_BASE up to the -m maximum stays
  * well inside the protected half. */
 #define VMM_REALM_S2SZ 40
+/* Breakpoints and watchpoints (encoded count - 1): 6 and 4, all that
+ * ccakit's RMM offers (RMI_FEATURES). Named rather than left to the host's
+ * "all the RMM offers", because REALM_CREATE measures them: `ccakit
+ * measure` predicts the RIM without asking an RMM. */
+#define VMM_REALM_NUM_BPS 5
+#define VMM_REALM_NUM_WPS 3
 
 struct vmm_plan {
 	struct host_realm_layout layout;
@@ -43,5 +51,12 @@ struct vmm_plan {
 int vmm_plan_build(const struct vmm_options *o, const struct vmm_elf_image *img, const void *dtb,
 		   size_t dtb_len, struct vmm_plan *plan, char *err, size_t errlen);
 void vmm_plan_free(struct vmm_plan *plan);
+
+/* What `ccakit run` and `ccakit measure` both start from: o->kernel loaded,
+ * the device tree built, vmm_plan_build. Returns 0, or a negative errno with
+ * a sentence in err (a bad image, too little memory); img and plan are to
+ * be freed (vmm_elf_unload, vmm_plan_free) either way. */
+int vmm_plan_load(const struct vmm_options *o, struct vmm_elf_image *img, struct vmm_plan *plan,
+		  char *err, size_t errlen);
 
 #endif

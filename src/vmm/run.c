@@ -18,13 +18,11 @@
 #include "cpu/vcpu.h"
 #include "host/host.h"
 #include "vmm/elf.h"
-#include "vmm/fdt.h"
 #include "vmm/mmio.h"
 #include "vmm/pl011.h"
 #include "vmm/plan.h"
 #include "vmm/run.h"
 
-#define DTB_MAX (64 * 1024)
 /* DRAM beyond guest RAM: RTTs, RECs and their aux granules, run pages, the
  * Secure and Root regions. */
 #define MACHINE_OVERHEAD (UINT64_C(48) << 20)
@@ -65,6 +63,7 @@ struct vm {
 	enum vcpu_state state[VMM_CPUS_MAX];
 	uint64_t wake_at[VMM_CPUS_MAX]; /* counter value its timer fires at (0: none) */
 	struct vmm_run_result *res;
+	struct vmm_attest attest;
 	bool over;
 	char *err;
 	size_t errlen;
@@ -362,6 +361,11 @@ static int host_call(struct vm *vm, unsigned idx, struct rmi_rec_run *run)
 		run->enter.gprs[0] = (uint64_t)(n > GUEST_SHARED_REPLY_MAX ? GUEST_SHARED_REPLY_MAX : n);
 		return 0;
 	}
+	case GUEST_HOST_CALL_CHALLENGE:
+		return vmm_attest_challenge(&vm->attest, run->enter.gprs, vm->err, vm->errlen);
+	case GUEST_HOST_CALL_TOKEN_PART:
+		return vmm_attest_token_part(&vm->attest, e->gprs, &run->enter.gprs[0], vm->err,
+					     vm->errlen);
 	default:
 		/* An unknown call is answered with nothing, as KVM does. */
 		return 0;
@@ -561,16 +565,8 @@ static int build_normal(struct vm *vm, const struct vmm_plan *plan)
 static int build(struct vm *vm, struct vmm_elf_image *img, struct vmm_plan *plan)
 {
 	const struct vmm_options *o = vm->o;
-	static _Thread_local uint8_t dtb[DTB_MAX];
-	size_t dtb_len;
-	int rc = vmm_elf_load(o->kernel, VMM_RAM_BASE, o->mem_size, img, vm->err, vm->errlen);
+	int rc = vmm_plan_load(o, img, plan, vm->err, vm->errlen);
 	if (rc)
-		return rc;
-	struct vmm_fdt_config fc = { .mem_base = VMM_RAM_BASE, .mem_size = o->mem_size,
-				     .cpus = o->cpus };
-	if ((rc = vmm_fdt_build(&fc, dtb, sizeof(dtb), &dtb_len, vm->err, vm->errlen)))
-		return rc;
-	if ((rc = vmm_plan_build(o, img, dtb, dtb_len, plan, vm->err, vm->errlen)))
 		return rc;
 
 	struct host_config hc = {
@@ -616,11 +612,14 @@ int vmm_run(const struct vmm_options *o, const struct vmm_io *io, struct vmm_run
 	struct vmm_plan plan = { 0 };
 	memset(res, 0, sizeof(*res));
 	res->status = GUEST_EXIT_FAILURE;
+	vmm_attest_init(&vm.attest, io->attest, vm.trace);
 	int rc = attach_devices(&vm, io);
 	if (rc == 0)
 		rc = build(&vm, &img, &plan);
 	if (rc == 0)
 		rc = run_loop(&vm);
+	if (rc == 0)
+		rc = vmm_attest_finish(&vm.attest, err, errlen);
 
 	vmm_pl011_flush(&vm.uart);
 	if (io->capture) {
@@ -639,6 +638,7 @@ int vmm_run(const struct vmm_options *o, const struct vmm_io *io, struct vmm_run
 	vmm_pl011_destroy(&vm.uart);
 	vmm_plan_free(&plan);
 	vmm_elf_unload(&img);
+	vmm_attest_destroy(&vm.attest);
 	return rc;
 }
 

@@ -9,7 +9,8 @@
  *           exit(res.status);
  *
  * The guest's console goes to io.console; with opts.trace, every RMI call,
- * REC exit and RSI call goes to io.trace, one decoded line each. */
+ * REC exit and RSI call goes to io.trace, one decoded line each (and a
+ * made-up challenge is told there too). */
 #ifndef CCAKIT_VMM_RUN_H
 #define CCAKIT_VMM_RUN_H
 
@@ -17,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "vmm/attest_calls.h"
 #include "vmm/options.h"
 
 #define VMM_RUN_ERR_MAX 512
@@ -25,6 +27,9 @@ struct vmm_io {
 	FILE *console; /* the guest's UART output (NULL: discarded) */
 	FILE *trace;   /* --trace output (NULL: stderr) */
 	size_t capture; /* also keep up to this many console bytes in the result */
+	/* The challenge host call's answer and where the guest's token goes
+	 * (attest_calls.h); NULL: a made-up challenge, the token kept nowhere. */
+	const struct vmm_attest_config *attest;
 };
 
 /* How the realm ended, and what it did on the way. */

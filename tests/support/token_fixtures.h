@@ -14,12 +14,8 @@
 #include <cmocka.h>
 
 #include "ccakit/token.h"
+#include "cli.h" /* assert_contains */
 
-#define assert_contains(s, sub)                                                                    \
-	do {                                                                                       \
-		if (!strstr((s), (sub)))                                                           \
-			fail_msg("message '%s' does not contain '%s'", (s), (sub));                \
-	} while (0)
 
 /* The fixture's path (a static buffer, overwritten by the next call). */
 const char *fixture_path(const char *rel);

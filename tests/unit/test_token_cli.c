@@ -9,27 +9,13 @@
 
 #include <jansson.h>
 
+#include "cli.h"
 #include "token_fixtures.h"
-
-struct run {
-	int status;
-	char out[1 << 16];
-	char err[4096];
-};
-
-static void slurp(int fd, char *buf, size_t cap)
-{
-	lseek(fd, 0, SEEK_SET);
-	ssize_t n = read(fd, buf, cap - 1);
-	buf[n > 0 ? n : 0] = '\0';
-	close(fd);
-}
 
 /* Runs `ccakit token ARGS...` (NULL-terminated). Arguments starting with
  * '@' are fixture paths. */
-static struct run *ccakit_argv(const char *const *args)
+static struct cli_run *ccakit_argv(const char *const *args)
 {
-	static struct run r;
 	char *argv[16] = { CCAKIT_BIN, "token" };
 	char paths[16][512];
 	int argc = 2;
@@ -44,31 +30,10 @@ static struct run *ccakit_argv(const char *const *args)
 		argc++;
 	}
 	argv[argc] = NULL;
-	char out_name[] = "/tmp/ccakit-token-out-XXXXXX",
-	     err_name[] = "/tmp/ccakit-token-err-XXXXXX";
-	int out = mkstemp(out_name), err = mkstemp(err_name);
-	assert_true(out >= 0 && err >= 0);
-	unlink(out_name);
-	unlink(err_name);
-	fflush(NULL);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		dup2(out, 1);
-		dup2(err, 2);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	int ws;
-	assert_int_equal(waitpid(pid, &ws, 0), pid);
-	assert_true(WIFEXITED(ws));
-	r.status = WEXITSTATUS(ws);
-	slurp(out, r.out, sizeof(r.out));
-	slurp(err, r.err, sizeof(r.err));
-	return &r;
+	return cli_exec(argv);
 }
 
-static struct run *ccakit(const char *first, ...)
+static struct cli_run *ccakit(const char *first, ...)
 {
 	const char *args[16];
 	size_t n = 0;
@@ -93,7 +58,7 @@ static void expect_one_line(const char *s)
 static void decode_prints_the_claims(void **state)
 {
 	(void)state;
-	struct run *r = ccakit("decode", "@rust-ccatoken/cca-token-draft-ffm-00.cbor", NULL);
+	struct cli_run *r = ccakit("decode", "@rust-ccatoken/cca-token-draft-ffm-00.cbor", NULL);
 	assert_int_equal(r->status, 0);
 	assert_contains(r->out, "platform token (COSE_Sign1, ES384)");
 	assert_contains(r->out, "realm token (COSE_Sign1, ES384; RMM 1.0)");
@@ -106,7 +71,7 @@ static void decode_prints_the_claims(void **state)
 static void decode_json_is_one_json_object(void **state)
 {
 	(void)state;
-	struct run *r = ccakit("decode", "--json", "@tf-m-tools/cca_example_token.cbor", NULL);
+	struct cli_run *r = ccakit("decode", "--json", "@tf-m-tools/cca_example_token.cbor", NULL);
 	assert_int_equal(r->status, 0);
 	json_error_t jerr;
 	json_t *j = json_loads(r->out, 0, &jerr);
@@ -121,7 +86,7 @@ static void decode_json_is_one_json_object(void **state)
 static void decode_fails_on_a_broken_token(void **state)
 {
 	(void)state;
-	struct run *r = ccakit("decode", "@rust-ccatoken/rv.json", NULL);
+	struct cli_run *r = ccakit("decode", "@rust-ccatoken/rv.json", NULL);
 	assert_int_equal(r->status, 1);
 	expect_one_line(r->err);
 	assert_contains(r->err, "ccakit token decode: token:");
@@ -133,7 +98,7 @@ static void decode_fails_on_a_broken_token(void **state)
 static void verify_exits_0_for_a_good_token(void **state)
 {
 	(void)state;
-	struct run *r = ccakit("verify", "@trustee/cca-example-token.cbor", "--cpak",
+	struct cli_run *r = ccakit("verify", "@trustee/cca-example-token.cbor", "--cpak",
 			       "@trustee/cpak-pub.json", NULL);
 	assert_int_equal(r->status, 0);
 	assert_contains(r->out, "verified: platform signature (ES384, CPAK), realm signature");
@@ -146,7 +111,7 @@ static void verify_exits_0_for_a_good_token(void **state)
 static void verify_exits_1_naming_the_binding(void **state)
 {
 	(void)state;
-	struct run *r = ccakit("verify", "@rust-ccatoken/bug-33-repro.cbor", "--cpak",
+	struct cli_run *r = ccakit("verify", "@rust-ccatoken/bug-33-repro.cbor", "--cpak",
 			       "@rust-ccatoken/ta-tfa.json", NULL);
 	assert_int_equal(r->status, 1);
 	expect_one_line(r->err);
@@ -170,7 +135,7 @@ static void verify_exits_1_naming_the_binding(void **state)
 static void verify_exits_1_for_a_key_off_its_curve(void **state)
 {
 	(void)state;
-	struct run *r = ccakit("verify", "@rust-ccatoken/cca-token-02.cbor", "--cpak",
+	struct cli_run *r = ccakit("verify", "@rust-ccatoken/cca-token-02.cbor", "--cpak",
 			       "@rust-ccatoken/ta-02-bad.json", NULL);
 	assert_int_equal(r->status, 1);
 	expect_one_line(r->err);
@@ -181,7 +146,7 @@ static void verify_exits_1_for_a_key_off_its_curve(void **state)
 static void verify_refuses_realm_2_0_unless_allowed(void **state)
 {
 	(void)state;
-	struct run *r = ccakit("verify", "@tf-m-tools/cca_example_token.cbor", "--cpak",
+	struct cli_run *r = ccakit("verify", "@tf-m-tools/cca_example_token.cbor", "--cpak",
 			       "@tf-m-tools/cca_platform.pem", NULL);
 	assert_int_equal(r->status, 1);
 	expect_one_line(r->err);
@@ -196,7 +161,7 @@ static void appraise_lists_every_comparison(void **state)
 {
 	(void)state;
 	/* A trust anchor list as the key, Trustee's reference values. */
-	struct run *r =
+	struct cli_run *r =
 		ccakit("appraise", "@trustee/cca-example-token.cbor", "--cpak",
 		       "@rust-ccatoken/ta-tfa.json", "--ref", "@trustee/rvstore.json", NULL);
 	assert_int_equal(r->status, 0);
@@ -216,7 +181,7 @@ static void appraise_exits_1_naming_the_mismatch(void **state)
 {
 	(void)state;
 	/* rv.json is for cca-token-01, whose realm is not the trustee token's. */
-	struct run *r = ccakit("appraise", "@trustee/cca-example-token.cbor", "--cpak",
+	struct cli_run *r = ccakit("appraise", "@trustee/cca-example-token.cbor", "--cpak",
 			       "@trustee/cpak-pub.json", "--ref", "@rust-ccatoken/rv.json", NULL);
 	assert_int_equal(r->status, 1);
 	expect_one_line(r->err);
@@ -240,7 +205,7 @@ static void bad_command_lines_exit_2(void **state)
 		{ "verify", "a", "--cpak", "k", "--frobnicate", NULL },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct run *r = ccakit_argv(cases[i]);
+		struct cli_run *r = ccakit_argv(cases[i]);
 		if (r->status != 2)
 			fail_msg("case %zu: exit %d, stderr '%s'", i, r->status, r->err);
 		assert_contains(r->err, "ccakit token: ");
@@ -251,7 +216,7 @@ static void bad_command_lines_exit_2(void **state)
 static void help_exits_0(void **state)
 {
 	(void)state;
-	struct run *r = ccakit("--help", NULL);
+	struct cli_run *r = ccakit("--help", NULL);
 	assert_int_equal(r->status, 0);
 	assert_contains(r->out, "ccakit token verify FILE --cpak KEY");
 	r = ccakit("appraise", "--help", NULL);

@@ -14,6 +14,7 @@
 #include "guest/console.h"
 #include "guest/cpu.h"
 #include "guest/exception.h"
+#include "guest/host.h"
 #include "guest/irq.h"
 #include "guest/mmio.h"
 #include "ccakit/guest.h"

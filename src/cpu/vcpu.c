@@ -576,7 +576,8 @@ static int x_reg_id(unsigned n)
 	return n < 29 ? UC_ARM64_REG_X0 + (int)n : n == 29 ? UC_ARM64_REG_X29 : UC_ARM64_REG_X30;
 }
 
-static void run_engine(struct vcpu *v, uint64_t slice_us, struct vcpu_exit *exit, bool internal);
+static void run_engine(struct vcpu *v, uint64_t slice_us, struct vcpu_exit *exit, bool internal,
+		       uint64_t until);
 
 uint64_t vcpu_get_x(struct vcpu *v, unsigned n)
 {
@@ -739,7 +740,7 @@ static bool enter_el1_natively(struct vcpu *v, uint64_t vbar)
 	write_pstate(v, read_pstate(v) & ~PSTATE_I);
 	sysreg_write(v, R_HCR_EL2, hcr | HCR_EL2_VI);
 	do /* a kick may end it early: the caller's next run sees the kick */
-		run_engine(v, 0, &e, true);
+		run_engine(v, 0, &e, true, UNTIL_NEVER);
 	while (e.reason == VCPU_EXIT_KICKED);
 	sysreg_write(v, R_HCR_EL2, hcr);
 	sysreg_write(v, R_VBAR_EL1, vbar);
@@ -794,12 +795,33 @@ bool vcpu_inject_sync(struct vcpu *v, uint64_t esr, uint64_t far)
 
 void vcpu_run(struct vcpu *v, uint64_t slice_us, struct vcpu_exit *exit)
 {
-	run_engine(v, slice_us, exit, false);
+	run_engine(v, slice_us, exit, false, UNTIL_NEVER);
 }
 
-/* An internal run (the EL0 injection step) neither consumes nor obeys a
- * latched kick: the caller's next run will. */
-static void run_engine(struct vcpu *v, uint64_t slice_us, struct vcpu_exit *exit, bool internal)
+/* One instruction, ended by `until` at the next one: a translation block
+ * of that instruction alone, so a stop inside it (fact 17) leaves the PC
+ * at the instruction itself. Not `count`, which would make the whole code
+ * buffer resident (fact 10). A cached block starting at the PC was
+ * translated without the end check, so it is dropped first; unicorn drops
+ * the one holding the end check after the run. Virtual interrupts wait: one
+ * taken first would run its handler with no end in sight. */
+bool vcpu_step(struct vcpu *v, struct vcpu_exit *exit)
+{
+	uint64_t pc = vcpu_get_pc(v);
+	uint64_t hcr = sysreg_read(v, R_HCR_EL2);
+	if (hcr & (HCR_EL2_VI | HCR_EL2_VF))
+		sysreg_write(v, R_HCR_EL2, hcr & ~(HCR_EL2_VI | HCR_EL2_VF));
+	uc_ctl_remove_cache(v->uc, pc, pc + 4);
+	run_engine(v, 0, exit, true, pc + 4);
+	if (hcr & (HCR_EL2_VI | HCR_EL2_VF))
+		sysreg_write(v, R_HCR_EL2, hcr);
+	return exit->reason == VCPU_EXIT_KICKED && vcpu_get_pc(v) == pc + 4;
+}
+
+/* An internal run (the EL0 injection step, a single step) neither consumes
+ * nor obeys a latched kick: the caller's next run will. */
+static void run_engine(struct vcpu *v, uint64_t slice_us, struct vcpu_exit *exit, bool internal,
+		       uint64_t until)
 {
 	memset(exit, 0, sizeof(*exit));
 	exit->reason = VCPU_EXIT_KICKED;
@@ -829,7 +851,7 @@ static void run_engine(struct vcpu *v, uint64_t slice_us, struct vcpu_exit *exit
 	 * retranslate hot code on every entry, and 0 would stop a guest that
 	 * branches to address 0 (begin == until ends a run at once). The last
 	 * word of the address space is never a REC's PC in practice. */
-	uc_err e = uc_emu_start(v->uc, vcpu_get_pc(v), UNTIL_NEVER, 0, 0);
+	uc_err e = uc_emu_start(v->uc, vcpu_get_pc(v), until, 0, 0);
 
 	pthread_mutex_lock(&v->lock);
 	v->running = false;

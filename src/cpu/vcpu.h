@@ -189,6 +189,13 @@ bool vcpu_inject_sync(struct vcpu *v, uint64_t esr, uint64_t far);
 /* Runs the loaded state until an exit, for at most slice_us microseconds of
  * guest time (0: no limit). */
 void vcpu_run(struct vcpu *v, uint64_t slice_us, struct vcpu_exit *exit);
+/* Runs exactly the instruction at the PC (no time slice, virtual
+ * interrupts held off): true if it completed (PC past it), false with the
+ * exit that stopped it before, which is precise even for a refusal of the
+ * NS alias window (then the instruction's loaded registers may hold the
+ * refused value: the caller restores them). A pending kick may stop it
+ * before the instruction (KICKED, PC unchanged). */
+bool vcpu_step(struct vcpu *v, struct vcpu_exit *exit);
 /* Ends a run in progress from another thread (the host getting control
  * back); harmless if none is. */
 void vcpu_kick(struct vcpu *v);

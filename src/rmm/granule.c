@@ -138,8 +138,12 @@ RMI_HANDLER(rmi_granule_delegate)
 	struct granule *g = find_lock_granule(rmm, addr, GS_UNDELEGATED);
 	if (!g)
 		return rmi_return(RMI_ERROR_INPUT, 0);
+	/* Realms' unprotected mappings of it are held first, so that an
+	 * access there faults precisely once it is not NS (rtt_ns.c). */
+	ns_gpt_leave(rmm, addr);
 	/* gran_gpt: EL3 refuses unless the granule is in the NS PAS. */
 	if (rmm_el3_call(rmm, pe, RMM_GTSI_DELEGATE, addr) != E_RMM_OK) {
+		ns_gpt_return(rmm, addr);
 		granule_unlock(g);
 		return rmi_return(RMI_ERROR_INPUT, 0);
 	}
@@ -166,6 +170,7 @@ RMI_HANDLER(rmi_granule_undelegate)
 		abort();
 	}
 	g->state = GS_UNDELEGATED;
+	ns_gpt_return(rmm, addr); /* mappings of it work again */
 	granule_unlock(g);
 	return rmi_return(RMI_SUCCESS, 0);
 }

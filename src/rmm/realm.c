@@ -141,6 +141,7 @@ RMI_HANDLER(rmi_realm_create)
 		rtt_init_start_table(rd, granule_map(rmm, g), i);
 		g->state = GS_RTT;
 	}
+	realms_add(rmm, rd_addr);
 	unlock_granules(reqs, 1 + p.rtt_num_start);
 	return rmi_return(RMI_SUCCESS, 0);
 }
@@ -187,19 +188,27 @@ RMI_HANDLER(rmi_realm_destroy)
 	struct rd *rd = rd_map(rmm, g);
 	bool live = __atomic_load_n(&g->refcount, __ATOMIC_ACQUIRE) != 0;
 
+	/* The live-realm list's lock before any RTT's (rmm.h): a DELEGATE
+	 * scanning this realm's tables holds it. */
+	pthread_mutex_lock(&rmm->realms_lock);
 	rd_lock_start_rtts(rmm, rd);
 	for (unsigned i = 0; i < rd->rtt_num_start && !live; i++)
 		live = granule_at(rmm, rd->rtt_base + i * GRANULE_SIZE)->refcount != 0;
 	/* realm_live */
 	if (live) {
 		rd_unlock_start_rtts(rmm, rd);
+		pthread_mutex_unlock(&rmm->realms_lock);
 		granule_unlock(g);
 		return rmi_return(RMI_ERROR_REALM, 0);
 	}
+	realms_remove(rmm, arg[0]);
+	pthread_mutex_unlock(&rmm->realms_lock);
 	uint64_t rtt_base = rd->rtt_base, vmid = rd->vmid;
 	unsigned num_start = rd->rtt_num_start;
 	for (unsigned i = 0; i < num_start; i++) {
 		struct granule *rtt = granule_at(rmm, rtt_base + i * GRANULE_SIZE);
+		/* Unprotected mappings do not keep a table live: they go with it. */
+		ns_maps_discard_table(rmm, granule_map(rmm, rtt), rd->rtt_level_start);
 		granule_scrub_to_delegated(rmm, rtt);
 		granule_unlock(rtt);
 	}

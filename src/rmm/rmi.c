@@ -95,10 +95,12 @@ int rmm_boot(struct platform *plat, struct monitor *mon, struct rmm **out, char 
 	rmm->slice_us = RMM_DEFAULT_SLICE_US;
 	rmm->pes = calloc(plat->pe_count, sizeof(*rmm->pes));
 	rmm->engines = calloc(rmm->granule_count, sizeof(*rmm->engines));
+	rmm->ns_maps = calloc(rmm->granule_count, sizeof(*rmm->ns_maps));
+	pthread_mutex_init(&rmm->realms_lock, NULL);
 	if (rmm->pes)
 		for (unsigned i = 0; i < plat->pe_count; i++)
 			pthread_mutex_init(&rmm->pes[i].lock, NULL);
-	if (!rmm->granules || !rmm->vmid_bitmap || !rmm->pes || !rmm->engines ||
+	if (!rmm->granules || !rmm->vmid_bitmap || !rmm->pes || !rmm->engines || !rmm->ns_maps ||
 	    measure_pe_init(rmm) != 0) {
 		snprintf(err, errlen, "cannot set up the RMM (out of memory or no SHA-2 provider)");
 		rmm_shutdown(rmm);
@@ -121,6 +123,8 @@ void rmm_shutdown(struct rmm *rmm)
 	for (size_t i = 0; rmm->engines && i < rmm->granule_count; i++)
 		vcpu_destroy(rmm->engines[i]);
 	free(rmm->engines);
+	free(rmm->ns_maps);
+	pthread_mutex_destroy(&rmm->realms_lock);
 	free(rmm->pes);
 	free(rmm->granules);
 	free(rmm->vmid_bitmap);

@@ -10,7 +10,10 @@
  *   2. then RTTs, top-down, hand-over-hand (a child is locked before its
  *      parent is released; never a parent after a child);
  *   3. the VMID allocator's lock, innermost.
- * No RTT lock is held while an object granule is locked. */
+ * No RTT lock is held while an object granule is locked. The live-realm
+ * list's lock (rmm->realms_lock) comes between 1 and 2: REALM_CREATE and
+ * REALM_DESTROY take it holding their RD, GRANULE_DELEGATE and
+ * UNDELEGATE holding their granule, and then walk RTTs. */
 #ifndef CCAKIT_RMM_H
 #define CCAKIT_RMM_H
 
@@ -72,7 +75,19 @@ struct rmm {
 	struct rmm_pe *pes;
 	struct vcpu **engines; /* by REC granule index (run.c) */
 	uint64_t slice_us;     /* the longest a REC runs per REC_ENTER */
+	/* Per DRAM granule (rtt_ns.c): how many ASSIGNED_NS entries of live
+	 * realms output it (a level-2 block counts for each of its 512), and
+	 * NS_MAPS_NOT_NS while GRANULE_DELEGATE has made, or is making, it
+	 * leave the NS PAS. One atomic word, so that a mapping made while the
+	 * granule is delegated either sees the flag or is seen by the count. */
+	_Atomic uint64_t *ns_maps;
+	/* The live realms, a list threaded through their RDs (rd->next_rd),
+	 * under realms_lock: GRANULE_DELEGATE scans their unprotected RTTs. */
+	pthread_mutex_t realms_lock;
+	uint64_t realms;
 };
+
+#define NS_MAPS_NOT_NS (UINT64_C(1) << 63)
 
 /* A REC runs at most this long per REC_ENTER before an IRQ exit. */
 #define RMM_DEFAULT_SLICE_US 20000
@@ -137,6 +152,20 @@ void unlock_granules(struct granule_req *reqs, unsigned n);
  * X_align, X_bound and X_pas checks, then a GPC-checked copy. */
 bool ns_granule_read(struct rmm *rmm, uint64_t pa, void *buf, size_t len);
 
+/* GRANULE_DELEGATE's and UNDELEGATE's side of the granule protection check
+ * of unprotected mappings (rtt_ns.c), the granule locked: before pa leaves
+ * the NS PAS every unprotected entry outputting it is held and the realms'
+ * engines forget it; after it is back (or EL3 refused to move it), the
+ * entries whose output is all NS again are released. */
+void ns_gpt_leave(struct rmm *rmm, uint64_t pa);
+void ns_gpt_return(struct rmm *rmm, uint64_t pa);
+/* The live-realm list (rtt_ns.c), for REALM_CREATE (the RD and its start
+ * tables still locked, so no mapping is made before the realm is listed)
+ * and REALM_DESTROY (which holds realms_lock, taken before its start
+ * tables' locks, around realms_remove). */
+void realms_add(struct rmm *rmm, uint64_t rd_addr);
+void realms_remove(struct rmm *rmm, uint64_t rd_addr);
+
 /* Calls into EL3 (the RMM-EL3 interface), as an SMC from the Realm world. */
 int64_t rmm_el3_call(struct rmm *rmm, unsigned pe, uint32_t fid, uint64_t arg);
 
@@ -182,6 +211,7 @@ struct rd {
 	uint8_t measurement[MEASUREMENT_SLOTS][MEASUREMENT_MAX];
 	uint8_t rpv[64];
 	struct realm_run run;
+	uint64_t next_rd;    /* the next live realm's RD (rmm->realms), or 0 */
 };
 static_assert(sizeof(struct rd) <= GRANULE_SIZE, "RD fits its granule");
 

@@ -158,9 +158,11 @@ RMI_HANDLER(rmi_rtt_create)
 				break;
 			case S2TTE_ASSIGNED_NS:
 				/* Not counted: NS mappings leave an RTT non-live
-				 * (spec A5.5.8). */
-				table[i] = s2tte_assigned_ns(
-					s2tte_ns_host_desc(parent, parent_level) + i * step, (int)level);
+				 * (spec A5.5.8). A held block becomes pages held
+				 * only where their granule is not NS. */
+				table[i] = s2tte_ns_entry(
+					rmm, s2tte_ns_host_desc(parent, parent_level) + i * step,
+					(int)level);
 				break;
 			case S2TTE_TABLE:
 				break;
@@ -213,6 +215,7 @@ RMI_HANDLER(rmi_rtt_destroy)
 			*pe_entry = ipa_in_par(rd, ipa) ? s2tte_unassigned(RIPAS_DESTROYED)
 							: s2tte_unassigned_ns();
 			wi.g->refcount--;
+			ns_maps_discard_table(rmm, granule_map(rmm, rtt), (int)level);
 			granule_scrub_to_delegated(rmm, rtt);
 			res->x[0] = rtt_pa;
 			res->x[1] = rtt_skip_non_live(&wi, ipa);
@@ -229,10 +232,11 @@ RMI_HANDLER(rmi_rtt_destroy)
 }
 
 /* Whether a table is homogeneous, and the entry that replaces it at the
- * parent level if so. */
-static bool rtt_fold_entry(const uint64_t *table, int level, uint64_t *folded)
+ * parent level if so. Held ASSIGNED_NS entries are the valid ones they
+ * hold; the block is held if its output is not all NS. */
+static bool rtt_fold_entry(struct rmm *rmm, const uint64_t *table, int level, uint64_t *folded)
 {
-	uint64_t first = table[0];
+	uint64_t first = s2tte_ns_release(table[0]);
 	enum s2tte_kind kind = s2tte_kind(first, level);
 	uint64_t step = rtt_level_size(level);
 	int parent_level = level - 1;
@@ -251,15 +255,16 @@ static bool rtt_fold_entry(const uint64_t *table, int level, uint64_t *folded)
 		if (parent_level < RTT_MIN_BLOCK_LEVEL || !rtt_level_aligned(pa, parent_level))
 			return false;
 		uint64_t attrs = first & ~S2TTE_OA_MASK;
-		for (unsigned i = 1; i < RTT_ENTRIES; i++)
-			if (s2tte_kind(table[i], level) != kind ||
-			    s2tte_pa(table[i], level) != pa + i * step ||
-			    (table[i] & ~S2TTE_OA_MASK) != attrs)
+		for (unsigned i = 1; i < RTT_ENTRIES; i++) {
+			uint64_t e = s2tte_ns_release(table[i]);
+			if (s2tte_kind(e, level) != kind || s2tte_pa(e, level) != pa + i * step ||
+			    (e & ~S2TTE_OA_MASK) != attrs)
 				return false;
+		}
 		if (kind == S2TTE_ASSIGNED)
 			*folded = s2tte_assigned(pa, parent_level, s2tte_ripas(first));
 		else
-			*folded = s2tte_assigned_ns(s2tte_ns_host_desc(first, level), parent_level);
+			*folded = s2tte_ns_entry(rmm, s2tte_ns_host_desc(first, level), parent_level);
 		return true;
 	}
 	case S2TTE_TABLE:
@@ -292,7 +297,7 @@ RMI_HANDLER(rmi_rtt_fold)
 		struct granule *rtt = granule_at(rmm, rtt_pa);
 		uint64_t folded;
 		granule_lock(rtt);
-		if (!rtt_fold_entry(granule_map(rmm, rtt), (int)level, &folded)) {
+		if (!rtt_fold_entry(rmm, granule_map(rmm, rtt), (int)level, &folded)) {
 			ret = rmi_return(RMI_ERROR_RTT, (unsigned)level); /* rtte_homo */
 		} else {
 			enum s2tte_kind k = s2tte_kind(folded, parent_level);

@@ -37,8 +37,15 @@
 #define S2TTE_RIPAS_SHIFT 5
 #define S2TTE_RIPAS_MASK (UINT64_C(3) << S2TTE_RIPAS_SHIFT)
 /* An ASSIGNED_NS entry whose OA lies beyond the vCPU's NS alias window is
- * kept invalid, with the host's MemAttr moved to software bits [58:56]. */
-#define S2TTE_NS_MEMATTR_SW_SHIFT 56
+ * kept invalid, with the host's MemAttr moved to bits [61:59] (ignored: the
+ * entry is invalid). */
+#define S2TTE_NS_MEMATTR_SW_SHIFT 59
+/* Software bit: a valid ASSIGNED_NS entry whose output is not (or is being
+ * made not) NS in the GPT, kept with its valid bit clear so that an access
+ * faults in the vCPU's own stage-2 walk, where the fault is precise, and the
+ * RMM reports it as a granule protection fault (docs/unicorn-notes.md, 20).
+ * For the host and every RMM decision it is the valid entry it holds. */
+#define S2TTE_NS_HELD (UINT64_C(1) << 56)
 /* What a host may set in RMI_RTT_MAP_UNPROTECTED's desc besides the OA. */
 #define S2TTE_NS_HOST_ATTRS (S2TTE_MEMATTR_MASK | S2TTE_S2AP_MASK)
 #define S2TTE_PROTECTED_ATTRS (S2TTE_AF | S2TTE_SH_IS | S2TTE_S2AP_RW | S2TTE_MEMATTR_FWB_NORMAL_WB)
@@ -104,10 +111,33 @@ static inline uint64_t s2tte_assigned_ns(uint64_t host_desc, int level)
 	       S2TTE_HIPAS_ASSIGNED | S2TTE_NS;
 }
 
+/* Whether e is an ASSIGNED_NS entry the granule protection check holds. */
+static inline bool s2tte_ns_is_held(uint64_t e)
+{
+	return !(e & S2TTE_VALID) && (e & S2TTE_NS_HELD);
+}
+
+/* The held form of a valid ASSIGNED_NS entry, and the valid form back.
+ * Other entries (the invalid beyond-window form included) are unchanged. */
+static inline uint64_t s2tte_ns_hold(uint64_t e)
+{
+	if ((e & (S2TTE_VALID | S2TTE_NS)) != (S2TTE_VALID | S2TTE_NS))
+		return e;
+	return (e & ~S2TTE_VALID) | S2TTE_NS_HELD;
+}
+
+static inline uint64_t s2tte_ns_release(uint64_t e)
+{
+	if (!s2tte_ns_is_held(e))
+		return e;
+	return (e & ~S2TTE_NS_HELD) | S2TTE_VALID;
+}
+
 /* The host's view of an ASSIGNED_NS entry: its OA and attributes, as
  * RMI_RTT_MAP_UNPROTECTED received them. */
 static inline uint64_t s2tte_ns_host_desc(uint64_t e, int level)
 {
+	e = s2tte_ns_release(e);
 	uint64_t oa = e & S2TTE_OA_MASK & ~(rtt_level_size(level) - 1);
 	if (e & S2TTE_VALID)
 		return (oa - VCPU_NS_ALIAS_BASE) | (e & S2TTE_NS_HOST_ATTRS);
@@ -121,6 +151,7 @@ static inline uint64_t s2tte_table(uint64_t rtt_pa)
 
 static inline enum s2tte_kind s2tte_kind(uint64_t e, int level)
 {
+	e = s2tte_ns_release(e);
 	if (e & S2TTE_VALID) {
 		if (level < RTT_LEVEL_MAX && (e & S2TTE_TYPE_MASK) == S2TTE_TYPE_TABLE_OR_PAGE)
 			return S2TTE_TABLE;
@@ -134,8 +165,10 @@ static inline enum s2tte_kind s2tte_kind(uint64_t e, int level)
 
 static inline enum rmi_ripas s2tte_ripas(uint64_t e)
 {
+	if (e & S2TTE_NS)
+		return RIPAS_EMPTY; /* unprotected entries have none: EMPTY to the host */
 	if (e & S2TTE_VALID)
-		return (e & S2TTE_NS) ? RIPAS_EMPTY : RIPAS_RAM;
+		return RIPAS_RAM;
 	return (enum rmi_ripas)((e & S2TTE_RIPAS_MASK) >> S2TTE_RIPAS_SHIFT);
 }
 
@@ -152,6 +185,21 @@ static inline bool s2tte_is_live(uint64_t e, int level)
 	enum s2tte_kind k = s2tte_kind(e, level);
 	return k == S2TTE_ASSIGNED || k == S2TTE_ASSIGNED_NS || k == S2TTE_TABLE;
 }
+
+/* ---- unprotected mappings and the GPT (rtt_ns.c) ---- */
+
+/* Whether every granule of [oa, oa + size) is DRAM the NS alias window can
+ * reach now: NS in the GPT and not being delegated. */
+bool ns_range_reachable(struct rmm *rmm, uint64_t oa, uint64_t size);
+/* The entry RMI_RTT_MAP_UNPROTECTED's desc gives at `level` now: the valid
+ * ASSIGNED_NS entry, held unless every granule it outputs is NS (and not
+ * being delegated). */
+uint64_t s2tte_ns_entry(struct rmm *rmm, uint64_t host_desc, int level);
+/* Counts (delta +1) or uncounts (-1) the unprotected mapping e at `level` in
+ * the per-granule counts GRANULE_DELEGATE consults; no-op for other kinds. */
+void ns_maps_account(struct rmm *rmm, uint64_t e, int level, int delta);
+/* The same for every entry of an RTT at `level` the RMM discards. */
+void ns_maps_discard_table(struct rmm *rmm, const uint64_t *table, int level);
 
 /* ---- walks ---- */
 

@@ -50,6 +50,7 @@ struct run_ctx {
 	uint64_t flags;    /* RmiRecEnter.flags of this entry */
 	bool done;         /* the exit record is ready for the host */
 	bool rewind_smc;   /* the SMC is to be executed again after the exit */
+	bool stepping;     /* handling what a single step through a held entry met */
 };
 
 /* ---- the realm's runtime state, in its RD ---- */
@@ -277,7 +278,8 @@ struct s2_fault {
 	uint64_t fsc;
 	enum s2tte_kind kind;
 	enum rmi_ripas ripas;
-	bool ok; /* the entry permits the access now (a stale TLB entry) */
+	bool ok;   /* the entry permits the access now (a stale TLB entry) */
+	bool held; /* ASSIGNED_NS held by the granule protection check */
 };
 
 static void s2_classify(struct run_ctx *c, uint64_t ipa, bool write, bool fetch,
@@ -290,6 +292,7 @@ static void s2_classify(struct run_ctx *c, uint64_t ipa, bool write, bool fetch,
 	f->kind = s2tte_kind(e, wi.level);
 	f->ripas = s2tte_ripas(e);
 	f->ok = false;
+	f->held = s2tte_ns_is_held(e);
 	if (!(e & S2TTE_VALID) || f->kind == S2TTE_TABLE) {
 		f->fsc = FSC_TRANSLATION(wi.level);
 	} else if (!(e & S2TTE_AF)) {
@@ -309,6 +312,74 @@ static void note_abort(struct run_ctx *c, uint64_t esr, uint64_t far, bool unpro
 	c->rec->last_exit.far = far;
 	c->rec->last_exit.unprotected_abort = unprotected;
 	c->rec->last_exit.emulatable_abort = unprotected && (esr & ESR_ISV);
+}
+
+static void data_abort(struct run_ctx *c, uint64_t ipa, bool gpf);
+static void handle_exit(struct run_ctx *c, struct vcpu_exit *e);
+static void engine_begin(struct run_ctx *c);
+static void engine_end(struct run_ctx *c);
+
+/* The NS alias window refused an access of a one-instruction run: the PC
+ * is the instruction's, its registers are as before it (the caller put
+ * back what the refused load wrote), so the syndrome is its own. */
+static void ns_abort(struct run_ctx *c)
+{
+	struct ldst l;
+	uint64_t ipa = 0;
+	if (trap_decode_access(&c->trap, &l) && trap_va_to_ipa(&c->trap, l.va, S1_READ, &ipa))
+		data_abort(c, ipa, true);
+	else
+		exit_sync(c, ESR_EC_DABT_LOW << ESR_EC_SHIFT | FSC_GPF, 0, 0);
+}
+
+/* A translation fault at ipa on an ASSIGNED_NS entry the granule protection
+ * check holds (rtt_ns.c). If the granule the access reaches is not NS, it is
+ * a granule protection fault, precise because stage 2 raised it: returns
+ * false for the caller to report it. If it is NS (a held block with another
+ * granule delegated), the instruction alone runs with the entry valid, under
+ * the RTT's lock, so no DELEGATE can scan past it meanwhile; a one-
+ * instruction run is precise by construction, so if it touches a delegated
+ * granule of the block the window's refusal is reported exactly. */
+static bool held_access(struct run_ctx *c, uint64_t ipa)
+{
+	struct rtt_walk wi;
+	rtt_walk_lock(c->rmm, c->rd, ipa, RTT_LEVEL_MAX, &wi);
+	uint64_t *e = rtt_walk_entry(&wi), held = *e;
+	if (!s2tte_ns_is_held(held) || c->stepping) {
+		/* Changed since the fault (the next one is classified anew), or
+		 * an instruction of a step meets a second held entry: run it
+		 * again later rather than step within a step. */
+		granule_unlock(wi.g);
+		return true;
+	}
+	uint64_t offset = ipa & (rtt_level_size(wi.level) - 1) & ~(uint64_t)GRANULE_MASK;
+	uint64_t pa = (s2tte_ns_host_desc(held, wi.level) & S2TTE_OA_MASK) + offset;
+	if (!ns_range_reachable(c->rmm, pa, GRANULE_SIZE)) {
+		granule_unlock(wi.g);
+		return false;
+	}
+	uint64_t x[31];
+	struct vcpu_exit ex;
+	vcpu_get_xs(c->v, 31, x);
+	__atomic_store_n(e, s2tte_ns_release(held), __ATOMIC_RELEASE);
+	vcpu_flush_tlb(c->v);
+	engine_begin(c);
+	bool done = vcpu_step(c->v, &ex);
+	engine_end(c);
+	__atomic_store_n(e, held, __ATOMIC_RELEASE);
+	vcpu_flush_tlb(c->v);
+	granule_unlock(wi.g);
+	if (done)
+		return true;
+	c->stepping = true;
+	if (ex.reason == VCPU_EXIT_NS_ABORT) {
+		vcpu_set_xs(c->v, 31, x);
+		ns_abort(c);
+	} else {
+		handle_exit(c, &ex); /* precise as any exit of a one-instruction run */
+	}
+	c->stepping = false;
+	return true;
 }
 
 /* A data access the realm made at ipa that stage 2 refused (or that the
@@ -333,8 +404,12 @@ static void data_abort(struct run_ctx *c, uint64_t ipa, bool gpf)
 			vcpu_flush_tlb(c->v); /* stale: the entry allows it now */
 			return;
 		}
-		if ((f.kind == S2TTE_ASSIGNED || f.kind == S2TTE_UNASSIGNED) &&
-		    f.ripas == RIPAS_EMPTY) {
+		if (f.held) {
+			if (held_access(c, ipa))
+				return;
+			f.fsc = FSC_GPF; /* the granule is not NS: a GPF, as in hardware */
+		} else if ((f.kind == S2TTE_ASSIGNED || f.kind == S2TTE_UNASSIGNED) &&
+			   f.ripas == RIPAS_EMPTY) {
 			inject_sea(c, false, va);
 			return;
 		}
@@ -522,6 +597,76 @@ static void vgic_enter(struct vgic *g, uint64_t hcr, const uint64_t *lrs)
 
 /* ---- the run loop ---- */
 
+/* The engine is about to run: it forgets translations the realm's TLB
+ * generation has moved past, and realm_tlbi may kick it until engine_end. */
+static void engine_begin(struct run_ctx *c)
+{
+	struct rd *rd = c->rd;
+	pthread_mutex_lock(&rd->run.tlb_lock);
+	if (c->rec->engine_tlb_gen != rd->run.tlb_gen) {
+		vcpu_flush_tlb(c->v);
+		c->rec->engine_tlb_gen = rd->run.tlb_gen;
+	}
+	rd->run.running = c->v;
+	rd->run.running_gen = c->rec->engine_tlb_gen;
+	pthread_mutex_unlock(&rd->run.tlb_lock);
+}
+
+static void engine_end(struct run_ctx *c)
+{
+	struct rd *rd = c->rd;
+	pthread_mutex_lock(&rd->run.tlb_lock);
+	rd->run.running = NULL;
+	pthread_cond_broadcast(&rd->run.tlb_cond);
+	pthread_mutex_unlock(&rd->run.tlb_lock);
+}
+
+/* Handles what stopped the engine: in the realm, or by filling the exit
+ * record (c->done). */
+static void handle_exit(struct run_ctx *c, struct vcpu_exit *e)
+{
+	switch (e->reason) {
+	case VCPU_EXIT_SMC:
+		if (c->rewind_smc)
+			vcpu_set_pc(c->v, vcpu_get_pc(c->v) - INSN_SIZE);
+		break;
+	case VCPU_EXIT_HVC:
+		/* No hypervisor calls in a realm: UNDEFINED, at the HVC. */
+		vcpu_set_pc(c->v, vcpu_get_pc(c->v) - INSN_SIZE);
+		inject_undef(c);
+		break;
+	case VCPU_EXIT_DATA_ABORT:
+		data_abort(c, e->hpfar << HPFAR_FIPA_SHIFT, false);
+		break;
+	case VCPU_EXIT_INSN_ABORT:
+		insn_abort(c, e->hpfar << HPFAR_FIPA_SHIFT);
+		break;
+	case VCPU_EXIT_NS_ABORT:
+		/* The window refused an access of a full run: its entry should
+		 * have been held before the granule left the NS PAS (rtt_ns.c),
+		 * and where the run stopped is the start of a block whose first
+		 * part has run (unicorn-notes, 17). No other world's memory was
+		 * reached, but the realm's state cannot be trusted. */
+		fprintf(stderr, "ccakit: RMM: internal error: REC %llu reached a non-NS granule "
+				"(PA 0x%llx) through a valid unprotected entry\n",
+			(unsigned long long)c->rec->index, (unsigned long long)e->ns_pa);
+		c->exit->exit_reason = RMI_EXIT_SERROR;
+		c->done = true;
+		break;
+	case VCPU_EXIT_EXCEPTION:
+		exception(c, e->intno);
+		break;
+	case VCPU_EXIT_KICKED:
+		break; /* the loop head tells a slice end or an IRQ from a TLB kick */
+	case VCPU_EXIT_ERROR:
+		fprintf(stderr, "ccakit: RMM: REC %llu's vCPU failed: %s\n",
+			(unsigned long long)c->rec->index, e->error);
+		c->exit->exit_reason = RMI_EXIT_SERROR;
+		c->done = true;
+		break;
+	}
+}
+
 static bool slice_over(struct rmm *rmm, unsigned pe)
 {
 	return vcpu_counter_now() >= rmm->pes[pe].slice_end;
@@ -561,64 +706,12 @@ void rec_run(struct rmm *rmm, unsigned pe, struct granule *g_rec, struct rec *re
 		}
 		vcpu_set_virq(c.v, vgic_irq_pending(&rec->vgic), vgic_fiq_pending(&rec->vgic));
 
-		pthread_mutex_lock(&rd->run.tlb_lock);
-		if (rec->engine_tlb_gen != rd->run.tlb_gen) {
-			vcpu_flush_tlb(c.v);
-			rec->engine_tlb_gen = rd->run.tlb_gen;
-		}
-		rd->run.running = c.v;
-		rd->run.running_gen = rec->engine_tlb_gen;
-		pthread_mutex_unlock(&rd->run.tlb_lock);
-
+		engine_begin(&c);
 		uint64_t now = vcpu_counter_now(), end = rmm->pes[pe].slice_end;
 		uint64_t left_us = end > now ? (end - now) / (VCPU_CNTFRQ / 1000000) + 1 : 1;
 		vcpu_run(c.v, left_us, &e);
-
-		pthread_mutex_lock(&rd->run.tlb_lock);
-		rd->run.running = NULL;
-		pthread_cond_broadcast(&rd->run.tlb_cond);
-		pthread_mutex_unlock(&rd->run.tlb_lock);
-
-		switch (e.reason) {
-		case VCPU_EXIT_SMC:
-			if (c.rewind_smc)
-				vcpu_set_pc(c.v, vcpu_get_pc(c.v) - INSN_SIZE);
-			break;
-		case VCPU_EXIT_HVC:
-			/* No hypervisor calls in a realm: UNDEFINED, at the HVC. */
-			vcpu_set_pc(c.v, vcpu_get_pc(c.v) - INSN_SIZE);
-			inject_undef(&c);
-			break;
-		case VCPU_EXIT_DATA_ABORT:
-			data_abort(&c, e.hpfar << HPFAR_FIPA_SHIFT, false);
-			break;
-		case VCPU_EXIT_INSN_ABORT:
-			insn_abort(&c, e.hpfar << HPFAR_FIPA_SHIFT);
-			break;
-		case VCPU_EXIT_NS_ABORT: {
-			/* An unprotected IPA whose host PA is not NS: the access
-			 * fails its granule protection check, reported to the
-			 * host as the data abort the hardware would raise. */
-			struct ldst l;
-			uint64_t ipa = 0;
-			if (trap_decode_access(&c.trap, &l) && trap_va_to_ipa(&c.trap, l.va, S1_READ, &ipa))
-				data_abort(&c, ipa, true);
-			else
-				exit_sync(&c, ESR_EC_DABT_LOW << ESR_EC_SHIFT | FSC_GPF, 0, 0);
-			break;
-		}
-		case VCPU_EXIT_EXCEPTION:
-			exception(&c, e.intno);
-			break;
-		case VCPU_EXIT_KICKED:
-			break; /* the loop head tells a slice end or an IRQ from a TLB kick */
-		case VCPU_EXIT_ERROR:
-			fprintf(stderr, "ccakit: RMM: REC %llu's vCPU failed: %s\n",
-				(unsigned long long)rec->index, e.error);
-			exit->exit_reason = RMI_EXIT_SERROR;
-			c.done = true;
-			break;
-		}
+		engine_end(&c);
+		handle_exit(&c, &e);
 	}
 
 	pthread_mutex_lock(&rmm->pes[pe].lock);

@@ -1,4 +1,5 @@
 #include "agent.h"
+#include "invariants.h"
 
 #include <pthread.h>
 #include <sched.h>
@@ -33,19 +34,21 @@ static const uint32_t agent_main[] = {
 	0xa9429784, /*           ldp  x4, x5, [x28, #40] */
 	0xa9439f86, /*           ldp  x6, x7, [x28, #56] */
 	0xf100053f, /*           cmp  x9, #1 */
-	0x540001a0, /*           b.eq op_smc */
+	0x540001e0, /*           b.eq op_smc */
 	0xf100093f, /*           cmp  x9, #2 */
-	0x54000220, /*           b.eq op_load */
+	0x54000260, /*           b.eq op_load */
 	0xf1000d3f, /*           cmp  x9, #3 */
-	0x54000260, /*           b.eq op_store */
+	0x540002a0, /*           b.eq op_store */
 	0xf100113f, /*           cmp  x9, #4 */
-	0x54000260, /*           b.eq op_sum */
+	0x540002a0, /*           b.eq op_sum */
 	0xf100153f, /*           cmp  x9, #5 */
-	0x54000320, /*           b.eq op_spin */
+	0x54000360, /*           b.eq op_spin */
 	0xf100193f, /*           cmp  x9, #6 */
-	0x540003c0, /*           b.eq op_wfi */
+	0x54000400, /*           b.eq op_wfi */
+	0xf1001d3f, /*           cmp  x9, #7 */
+	0x54000400, /*           b.eq op_cload */
 	0xf9000369, /* done:     str  x9, [x27]            the doorbell */
-	0x17ffffee, /*           b    loop */
+	0x17ffffec, /*           b    loop */
 	0xd4000003, /* op_smc:   smc  #0 */
 	0xa9100780, /*           stp  x0, x1, [x28, #256]  r[0..7] */
 	0xa9110f82, /*           stp  x2, x3, [x28, #272] */
@@ -72,9 +75,16 @@ static const uint32_t agent_main[] = {
 	0xf940038b, /*           ldr  x11, [x28] */
 	0xf100157f, /*           cmp  x11, #5 */
 	0x54ffff80, /*           b.eq 2b */
-	0x17ffffd3, /*           b    loop */
+	0x17ffffd1, /*           b    loop */
 	0xd503207f, /* op_wfi:   wfi */
 	0x17ffffe2, /*           b    done */
+	0xd280000a, /* op_cload: mov  x10, #0              (0 if the load faults) */
+	0xf940ef8c, /*           ldr  x12, [x28, #472]     steps: once per command */
+	0x9100058c, /*           add  x12, x12, #1 */
+	0xf900ef8c, /*           str  x12, [x28, #472] */
+	0xf940000a, /*           ldr  x10, [x0] */
+	0xf900838a, /*           str  x10, [x28, #256] */
+	0x17ffffdb, /*           b    done */
 };
 
 /* At vectors + 0x200: a synchronous exception at EL1 (SP_ELx). X13..X15
@@ -96,6 +106,7 @@ _Static_assert(offsetof(struct agent_mbox, a) == 0x08, "agent reads a[] at 8");
 _Static_assert(offsetof(struct agent_mbox, r) == 0x100, "agent writes r[] at 256");
 _Static_assert(offsetof(struct agent_mbox, spins) == 0x180, "agent counts at 384");
 _Static_assert(offsetof(struct agent_mbox, exc_esr) == 0x1c0, "agent records at 448");
+_Static_assert(offsetof(struct agent_mbox, steps) == 0x1d8, "agent counts steps at 472");
 _Static_assert(sizeof(struct agent_mbox) <= GRANULE_SIZE, "a mailbox is a page");
 
 uint64_t agent_sum(const uint64_t *words, size_t n)
@@ -215,6 +226,43 @@ void ta_teardown(struct tagent *a)
 	tm_realm_teardown(a->t, &a->r);
 }
 
+/* ta_machine's machine, destroyed by ta_close or ta_test_teardown. */
+static struct tmach *live;
+
+struct tmach *ta_machine(void)
+{
+	assert_null(live);
+	live = tm_create(32 * MIB, 2);
+	return live;
+}
+
+void ta_open_active(struct tmach **t, struct tagent *a, unsigned nrecs)
+{
+	*t = ta_machine();
+	ta_build(a, *t, 1, nrecs, 2);
+	ta_activate(a);
+	ta_check_data(a, 0);
+}
+
+void ta_close(struct tmach *t, struct tagent *a)
+{
+	tm_check_invariants(t);
+	ta_teardown(a);
+	tm_check_all_undelegated(t);
+	tm_destroy(t);
+	live = NULL;
+}
+
+int ta_test_teardown(void **state)
+{
+	(void)state;
+	ta_spin_abandon();
+	if (live)
+		tm_destroy(live);
+	live = NULL;
+	return 0;
+}
+
 uint64_t ta_pattern_sum(uint64_t ipa, uint64_t bytes)
 {
 	uint64_t s = 0;
@@ -236,6 +284,7 @@ void ta_post(struct tagent *a, unsigned i, uint64_t op, const uint64_t args[8])
 		m->r[k] = 0;
 	}
 	m->exc_esr = m->exc_far = m->exc_count = 0;
+	m->steps = 0;
 	__atomic_store_n(&m->op, op, __ATOMIC_RELEASE);
 }
 

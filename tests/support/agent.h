@@ -45,6 +45,8 @@ enum agent_op {
 	AGENT_SPIN = 5,  /* counts in `spins` until the op word changes, then does
 			    the new command */
 	AGENT_WFI = 6,   /* WFI (the tests trap it: a WFx exit) */
+	AGENT_COUNTED_LOAD = 7, /* steps += 1, then AGENT_LOAD, in one translation block:
+				   steps says how often the code before the load ran */
 };
 
 /* The mailbox page, as the agent reads and writes it. */
@@ -59,6 +61,7 @@ struct agent_mbox {
 	uint64_t exc_esr;   /* of the last synchronous exception the agent took */
 	uint64_t exc_far;
 	uint64_t exc_count; /* exceptions taken */
+	uint64_t steps;     /* AGENT_COUNTED_LOAD's count (ta_post clears it) */
 };
 
 struct tagent {
@@ -75,6 +78,19 @@ struct tagent {
 
 /* The checksum AGENT_SUM computes: s = w ^ ror(s, 7) over 64-bit words. */
 uint64_t agent_sum(const uint64_t *words, size_t n);
+
+/* The machine of a test driving the agent (two PEs, 32 MiB DRAM), kept
+ * for ta_test_teardown in case the test fails before ta_close. */
+struct tmach *ta_machine(void);
+/* ta_machine, then an active agent realm (VMID 1, two data pages) with
+ * nrecs RECs, REC 0 at its doorbell after a first ta_check_data. */
+void ta_open_active(struct tmach **t, struct tagent *a, unsigned nrecs);
+/* Invariants hold, the realm is torn down, every granule comes back, and
+ * the machine is destroyed. */
+void ta_close(struct tmach *t, struct tagent *a);
+/* A cmocka teardown: stops a spinner still running, destroys the machine
+ * of a test that failed. */
+int ta_test_teardown(void **state);
 
 /* Builds a NEW realm (s2sz 40, starting level 1, VMID vmid) running the
  * agent, with nrecs RECs and data_pages pages of pattern. */

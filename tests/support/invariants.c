@@ -270,8 +270,12 @@ static void walk_rtt(struct inv *v, uint64_t rd_pa, const struct rd *rd, uint64_
 				bad = "ASSIGNED_NS outside the unprotected half";
 			else if (level < RTT_MIN_BLOCK_LEVEL)
 				bad = "ASSIGNED_NS above the lowest block level";
-			else if (e != s2tte_assigned_ns(s2tte_ns_host_desc(e, level), level))
+			else if (s2tte_ns_release(e) !=
+				 s2tte_assigned_ns(s2tte_ns_host_desc(e, level), level))
 				bad = "malformed ASSIGNED_NS";
+			else if (s2tte_ns_is_held(e) &&
+				 !(s2tte_ns_host_desc(e, level) & S2TTE_OA_MASK))
+				bad = "held ASSIGNED_NS without an output address";
 			break;
 		case S2TTE_TABLE: {
 			live++;

@@ -26,47 +26,6 @@
 #define FSC_SEA 0x10
 #define LR_PENDING (UINT64_C(1) << ICH_LR_STATE_SHIFT)
 
-/* The test's machine (two PEs), destroyed by the teardown if the test
- * failed before close_all. */
-static struct tmach *live;
-
-static struct tmach *machine(void)
-{
-	assert_null(live);
-	live = tm_create(32 * MIB, 2);
-	return live;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	ta_spin_abandon();
-	if (live)
-		tm_destroy(live);
-	live = NULL;
-	return 0;
-}
-
-/* The agent's realm on a fresh machine, active, REC 0 at its doorbell
- * after a first check of its data. */
-static void open_active(struct tmach **t, struct tagent *a, unsigned nrecs)
-{
-	*t = machine();
-	ta_build(a, *t, 1, nrecs, 2);
-	ta_activate(a);
-	ta_check_data(a, 0);
-}
-
-/* Invariants hold, everything comes back at teardown. */
-static void close_all(struct tmach *t, struct tagent *a)
-{
-	tm_check_invariants(t);
-	ta_teardown(a);
-	tm_check_all_undelegated(t);
-	tm_destroy(t);
-	live = NULL;
-}
-
 /* The exit part of a run page, to show a failed REC_ENTER wrote nothing. */
 static void exit_poison(struct rmi_rec_run *run)
 {
@@ -119,7 +78,7 @@ static void rec_enter_refuses_a_gicv3_hcr_with_bits_not_the_hosts(void **state)
 	(void)state;
 	struct tmach *t;
 	struct tagent a;
-	open_active(&t, &a, 1);
+	ta_open_active(&t, &a, 1);
 	ta_post(&a, 0, AGENT_SUM, (const uint64_t[8]){ AGENT_DATA_IPA, 2 * GRANULE_SIZE });
 	for (unsigned k = 0; k < ARRAY_SIZE(bad_hcrs); k++)
 		expect_rec_error(&a, set_bad_hcr, k);
@@ -132,7 +91,7 @@ static void rec_enter_refuses_a_gicv3_hcr_with_bits_not_the_hosts(void **state)
 	assert_true(a.at_doorbell[0]);
 	assert_int_equal(ta_mbox(&a, 0)->r[0], ta_data_sum(&a));
 	ta_check_data(&a, 0);
-	close_all(t, &a);
+	ta_close(t, &a);
 }
 
 /* The number of list registers the RMM implements (RmiFeatureRegister0). */
@@ -175,7 +134,7 @@ static void rec_enter_refuses_invalid_list_registers(void **state)
 	(void)state;
 	struct tmach *t;
 	struct tagent a;
-	open_active(&t, &a, 1);
+	ta_open_active(&t, &a, 1);
 	bad_lr_nlrs = num_lrs(t);
 	unsigned cases = bad_lr_nlrs < RMI_GIC_MAX_LRS ? 10 : 9;
 	ta_post(&a, 0, AGENT_SUM, (const uint64_t[8]){ AGENT_DATA_IPA, 2 * GRANULE_SIZE });
@@ -199,7 +158,7 @@ static void rec_enter_refuses_invalid_list_registers(void **state)
 		ta_resume(&a, 0, 0);
 	assert_int_equal(ta_mbox(&a, 0)->r[0], ta_data_sum(&a));
 	ta_check_data(&a, 0);
-	close_all(t, &a);
+	ta_close(t, &a);
 }
 
 /* RmiRecEnter.flags bits 5..63 are reserved in 1.0 and no failure condition
@@ -210,7 +169,7 @@ static void rec_enter_ignores_reserved_flags(void **state)
 	(void)state;
 	struct tmach *t;
 	struct tagent a;
-	open_active(&t, &a, 1);
+	ta_open_active(&t, &a, 1);
 	const uint64_t reserved = ~UINT64_C(0x1f);
 	for (unsigned round = 0; round < 3; round++) {
 		ta_post(&a, 0, AGENT_SUM, (const uint64_t[8]){ AGENT_DATA_IPA, 2 * GRANULE_SIZE });
@@ -230,7 +189,7 @@ static void rec_enter_ignores_reserved_flags(void **state)
 	ta_resume(&a, 0, 0);
 	assert_true(a.at_doorbell[0]);
 	ta_check_data(&a, 0);
-	close_all(t, &a);
+	ta_close(t, &a);
 }
 
 /* Junk in every enter.gprs[]. */
@@ -248,7 +207,7 @@ static void rec_enter_ignores_gprs_unless_completing_a_read_or_host_call(void **
 	(void)state;
 	struct tmach *t;
 	struct tagent a;
-	open_active(&t, &a, 1);
+	ta_open_active(&t, &a, 1);
 	struct agent_mbox *m = ta_mbox(&a, 0);
 	const struct rmi_rec_exit *x = &ta_run(&a, 0)->exit;
 
@@ -307,7 +266,7 @@ static void rec_enter_ignores_gprs_unless_completing_a_read_or_host_call(void **
 	assert_int_equal(ta_do(&a, 0, AGENT_LOAD, hc + 8, 0), 0x1000);       /* gprs[0] */
 	assert_int_equal(ta_do(&a, 0, AGENT_LOAD, hc + 8 * 31, 0), 0x1000 + 30); /* gprs[30] */
 	ta_check_data(&a, 0);
-	close_all(t, &a);
+	ta_close(t, &a);
 }
 
 static void set_emul_mmio(struct rmi_rec_enter *e, unsigned k)
@@ -324,7 +283,7 @@ static void set_emul_mmio(struct rmi_rec_enter *e, unsigned k)
 static void rec_enter_refuses_emul_mmio_and_inject_sea_without_an_unprotected_abort(void **state)
 {
 	(void)state;
-	struct tmach *t = machine();
+	struct tmach *t = ta_machine();
 	struct tagent a;
 	ta_build(&a, t, 1, 1, 2);
 	/* A page of RIPAS RAM the host has not given memory yet. */
@@ -379,7 +338,7 @@ static void rec_enter_refuses_emul_mmio_and_inject_sea_without_an_unprotected_ab
 	assert_int_equal(ESR_EC(m->exc_esr), EC_DABT_CUR);
 	assert_int_equal(ESR_FSC(m->exc_esr), FSC_SEA);
 	ta_check_data(&a, 0);
-	close_all(t, &a);
+	ta_close(t, &a);
 }
 
 /* ---- entering RECs that may not run ---- */
@@ -389,7 +348,7 @@ static void rec_enter_refuses_emul_mmio_and_inject_sea_without_an_unprotected_ab
 static void rec_enter_fails_realm_new_and_the_realm_runs_once_active(void **state)
 {
 	(void)state;
-	struct tmach *t = machine();
+	struct tmach *t = ta_machine();
 	struct tagent a;
 	ta_build(&a, t, 1, 2, 2);
 	for (unsigned i = 0; i < 2; i++) {
@@ -406,7 +365,7 @@ static void rec_enter_fails_realm_new_and_the_realm_runs_once_active(void **stat
 	/* Active now, REC 1 fails only for not being runnable (rec_runnable). */
 	ta_enter_prepare(&a, 1, REC_ENTRY_FLAG_TRAP_WFI);
 	assert_rmi(ta_enter_go(&a, 0, 1), RMI_ERROR_REC, 0);
-	close_all(t, &a);
+	ta_close(t, &a);
 }
 
 /* system_off: (RMI_ERROR_REALM, 1) for every REC once the realm's own code
@@ -420,7 +379,7 @@ static void rec_enter_fails_system_off_after_the_realm_turned_itself_off(void **
 		struct tmach *t;
 		struct tagent a;
 		struct rmi_out o;
-		open_active(&t, &a, 2);
+		ta_open_active(&t, &a, 2);
 		const struct rmi_rec_exit *e =
 			ta_cmd(&a, 0, AGENT_SMC, (const uint64_t[8]){ fids[f], 0x5eed });
 		assert_int_equal(e->exit_reason, RMI_EXIT_PSCI);
@@ -445,7 +404,7 @@ static void rec_enter_fails_system_off_after_the_realm_turned_itself_off(void **
 			assert_int_equal(o.x[2], a.data[p]);
 			assert_int_equal(o.x[3], RIPAS_RAM);
 		}
-		close_all(t, &a);
+		ta_close(t, &a);
 	}
 }
 
@@ -470,7 +429,7 @@ static void rec_enter_fails_when_another_pe_runs_the_rec(void **state)
 	(void)state;
 	struct tmach *t;
 	struct tagent a;
-	open_active(&t, &a, 1);
+	ta_open_active(&t, &a, 1);
 	struct enter_ctx c = { t, a.rec[0], tm_granule(t) };
 	struct rmi_rec_run *run1 = tm_ptr(t, c.run);
 	struct ta_spinner *s = ta_spin_start(&a, 0, 0);
@@ -495,7 +454,7 @@ static void rec_enter_fails_when_another_pe_runs_the_rec(void **state)
 	assert_true(ta_spin_wait_preempted(s));
 	assert_true(ta_spin_stop(s, NULL) >= 1);
 	ta_check_data(&a, 0);
-	close_all(t, &a);
+	ta_close(t, &a);
 }
 
 /* ---- PSCI answered for the wrong REC ---- */
@@ -527,7 +486,7 @@ static void psci_complete_refuses_the_wrong_caller_or_target_of_a_cpu_on(void **
 	struct tmach *t;
 	struct tagent a;
 	struct trealm b;
-	open_active(&t, &a, 3);
+	ta_open_active(&t, &a, 3);
 	tm_realm_create(t, &b, 40, 1, 2);
 	uint64_t b0 = tm_rec_create(t, &b, 0, RMI_REC_FLAG_RUNNABLE, NULL);
 	tm_realm_activate(t, b.rd);
@@ -592,7 +551,7 @@ static void psci_complete_refuses_the_wrong_caller_or_target_of_a_cpu_on(void **
 	ta_check_data(&a, 1);
 
 	tm_realm_teardown(t, &b);
-	close_all(t, &a);
+	ta_close(t, &a);
 }
 
 /* AFFINITY_INFO: completed only for the REC asked about, only with SUCCESS;
@@ -602,7 +561,7 @@ static void psci_complete_refuses_the_wrong_target_of_an_affinity_info(void **st
 	(void)state;
 	struct tmach *t;
 	struct tagent a;
-	open_active(&t, &a, 3);
+	ta_open_active(&t, &a, 3);
 	cpu_on(&a, 0, 1);
 	for (unsigned target = 1; target <= 2; target++) {
 		const struct rmi_rec_exit *e = ta_cmd(
@@ -625,7 +584,7 @@ static void psci_complete_refuses_the_wrong_target_of_an_affinity_info(void **st
 				 target == 1 ? PSCI_AFFINITY_ON : PSCI_AFFINITY_OFF);
 	}
 	ta_check_data(&a, 1);
-	close_all(t, &a);
+	ta_close(t, &a);
 }
 
 /* ---- RIPAS changes served for the wrong request ---- */
@@ -654,7 +613,7 @@ static void rtt_set_ripas_serves_only_the_change_the_realm_asked_for(void **stat
 	struct tagent a;
 	struct trealm b;
 	struct rmi_out o;
-	open_active(&t, &a, 2);
+	ta_open_active(&t, &a, 2);
 	tm_realm_create(t, &b, 40, 1, 2);
 	uint64_t b0 = tm_rec_create(t, &b, 0, RMI_REC_FLAG_RUNNABLE, NULL);
 	tm_realm_activate(t, b.rd);
@@ -745,7 +704,7 @@ static void rtt_set_ripas_serves_only_the_change_the_realm_asked_for(void **stat
 	ta_check_data(&a, 0);
 	ta_check_data(&a, 1);
 	tm_realm_teardown(t, &b);
-	close_all(t, &a);
+	ta_close(t, &a);
 }
 
 /* ---- memory ---- */
@@ -762,7 +721,7 @@ static void rtt_map_unprotected_refuses_protected_ipas_of_a_running_realm(void *
 	struct tmach *t;
 	struct tagent a;
 	struct rmi_out o;
-	open_active(&t, &a, 1);
+	ta_open_active(&t, &a, 1);
 	const uint64_t ns = tm_granule(t) | UINT64_C(6) << 2 | UINT64_C(3) << 6;
 	const uint64_t par_end = ta_ns_base(&a);
 	const uint64_t ipas[] = { AGENT_CODE_IPA, AGENT_DATA_IPA, AGENT_DATA_IPA + GRANULE_SIZE,
@@ -806,7 +765,7 @@ static void rtt_map_unprotected_refuses_protected_ipas_of_a_running_realm(void *
 	assert_true(a.at_doorbell[0]);
 	assert_int_equal(m->r[0], 0x77);
 	ta_check_data(&a, 0);
-	close_all(t, &a);
+	ta_close(t, &a);
 }
 
 static uint64_t undelegate_data(void *arg)
@@ -823,7 +782,7 @@ static void granule_undelegate_refuses_the_data_of_a_running_realm(void **state)
 	(void)state;
 	struct tmach *t;
 	struct tagent a;
-	open_active(&t, &a, 1);
+	ta_open_active(&t, &a, 1);
 	struct ta_spinner *s = ta_spin_start(&a, 0, 0);
 	unsigned certain_refusals = 0;
 	for (unsigned tries = 0; tries < 50 && certain_refusals < 3; tries++) {
@@ -841,7 +800,7 @@ static void granule_undelegate_refuses_the_data_of_a_running_realm(void **state)
 	}
 	ta_spin_stop(s, NULL);
 	ta_check_data(&a, 0);
-	close_all(t, &a);
+	ta_close(t, &a);
 }
 
 struct destroy_ctx {
@@ -868,7 +827,7 @@ static void data_destroy_while_the_realm_runs_leaves_a_fault_not_the_old_data(vo
 	struct tmach *t;
 	struct tagent a;
 	struct rmi_out o;
-	open_active(&t, &a, 2);
+	ta_open_active(&t, &a, 2);
 	cpu_on(&a, 0, 1);
 	const uint64_t ipa = AGENT_DATA_IPA + GRANULE_SIZE;
 	/* The realm reads the page before. */
@@ -931,26 +890,26 @@ static void data_destroy_while_the_realm_runs_leaves_a_fault_not_the_old_data(vo
 	assert_true(a.at_doorbell[0]);
 	assert_int_equal(m->r[0], 0);
 	assert_int_equal(ta_do(&a, 0, AGENT_SUM, ipa, GRANULE_SIZE), 0);
-	close_all(t, &a);
+	ta_close(t, &a);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(rec_enter_refuses_a_gicv3_hcr_with_bits_not_the_hosts, teardown),
-		cmocka_unit_test_teardown(rec_enter_refuses_invalid_list_registers, teardown),
-		cmocka_unit_test_teardown(rec_enter_ignores_reserved_flags, teardown),
-		cmocka_unit_test_teardown(rec_enter_ignores_gprs_unless_completing_a_read_or_host_call, teardown),
-		cmocka_unit_test_teardown(rec_enter_refuses_emul_mmio_and_inject_sea_without_an_unprotected_abort, teardown),
-		cmocka_unit_test_teardown(rec_enter_fails_realm_new_and_the_realm_runs_once_active, teardown),
-		cmocka_unit_test_teardown(rec_enter_fails_system_off_after_the_realm_turned_itself_off, teardown),
-		cmocka_unit_test_teardown(rec_enter_fails_when_another_pe_runs_the_rec, teardown),
-		cmocka_unit_test_teardown(psci_complete_refuses_the_wrong_caller_or_target_of_a_cpu_on, teardown),
-		cmocka_unit_test_teardown(psci_complete_refuses_the_wrong_target_of_an_affinity_info, teardown),
-		cmocka_unit_test_teardown(rtt_set_ripas_serves_only_the_change_the_realm_asked_for, teardown),
-		cmocka_unit_test_teardown(rtt_map_unprotected_refuses_protected_ipas_of_a_running_realm, teardown),
-		cmocka_unit_test_teardown(granule_undelegate_refuses_the_data_of_a_running_realm, teardown),
-		cmocka_unit_test_teardown(data_destroy_while_the_realm_runs_leaves_a_fault_not_the_old_data, teardown),
+		cmocka_unit_test_teardown(rec_enter_refuses_a_gicv3_hcr_with_bits_not_the_hosts, ta_test_teardown),
+		cmocka_unit_test_teardown(rec_enter_refuses_invalid_list_registers, ta_test_teardown),
+		cmocka_unit_test_teardown(rec_enter_ignores_reserved_flags, ta_test_teardown),
+		cmocka_unit_test_teardown(rec_enter_ignores_gprs_unless_completing_a_read_or_host_call, ta_test_teardown),
+		cmocka_unit_test_teardown(rec_enter_refuses_emul_mmio_and_inject_sea_without_an_unprotected_abort, ta_test_teardown),
+		cmocka_unit_test_teardown(rec_enter_fails_realm_new_and_the_realm_runs_once_active, ta_test_teardown),
+		cmocka_unit_test_teardown(rec_enter_fails_system_off_after_the_realm_turned_itself_off, ta_test_teardown),
+		cmocka_unit_test_teardown(rec_enter_fails_when_another_pe_runs_the_rec, ta_test_teardown),
+		cmocka_unit_test_teardown(psci_complete_refuses_the_wrong_caller_or_target_of_a_cpu_on, ta_test_teardown),
+		cmocka_unit_test_teardown(psci_complete_refuses_the_wrong_target_of_an_affinity_info, ta_test_teardown),
+		cmocka_unit_test_teardown(rtt_set_ripas_serves_only_the_change_the_realm_asked_for, ta_test_teardown),
+		cmocka_unit_test_teardown(rtt_map_unprotected_refuses_protected_ipas_of_a_running_realm, ta_test_teardown),
+		cmocka_unit_test_teardown(granule_undelegate_refuses_the_data_of_a_running_realm, ta_test_teardown),
+		cmocka_unit_test_teardown(data_destroy_while_the_realm_runs_leaves_a_fault_not_the_old_data, ta_test_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -202,7 +202,7 @@ void s1_translate(const struct s1_regime *r, uint64_t va, enum s1_access acc, bo
 	 * AddrTop and PAMax is an address size fault at level 0. */
 	if (!(r->sctlr_el1 & SCTLR_M)) {
 		if (field(va, top, S1_PAMAX))
-			fail(out, S1_FSC_ADDRESS_SIZE(0), 0);
+			fail(out, FSC_ADDRESS_SIZE(0), 0);
 		else
 			out->oa = field(va, S1_PAMAX - 1, 0);
 		return;
@@ -217,7 +217,7 @@ void s1_translate(const struct s1_regime *r, uint64_t va, enum s1_access acc, bo
 	uint64_t high = field(va, top, w.ia);
 	uint64_t ones = field(~UINT64_C(0), top, w.ia);
 	if (high != (upper ? ones : 0) || w.epd) {
-		fail(out, S1_FSC_TRANSLATION(0), 0);
+		fail(out, FSC_TRANSLATION(0), 0);
 		return;
 	}
 
@@ -233,7 +233,7 @@ void s1_translate(const struct s1_regime *r, uint64_t va, enum s1_access acc, bo
 	 * size fault at level 0. */
 	uint64_t table = bits_of(w.ttbr, 47, w.ia - first_lsb + 3);
 	if (field(table, 47, oasize)) {
-		fail(out, S1_FSC_ADDRESS_SIZE(0), 0);
+		fail(out, FSC_ADDRESS_SIZE(0), 0);
 		return;
 	}
 
@@ -257,14 +257,14 @@ void s1_translate(const struct s1_regime *r, uint64_t va, enum s1_access acc, bo
 
 		/* Invalid, or the reserved encoding 0b01 at level 3. */
 		if (!(desc & DESC_VALID) || (level == 3 && !(desc & DESC_TABLE))) {
-			fail(out, S1_FSC_TRANSLATION(level), level);
+			fail(out, FSC_TRANSLATION(level), level);
 			return;
 		}
 		if (level == 3)
 			break;
 		if (!(desc & DESC_TABLE)) {
 			if (!block_allowed(w.tg, level)) {
-				fail(out, S1_FSC_TRANSLATION(level), level);
+				fail(out, FSC_TRANSLATION(level), level);
 				return;
 			}
 			break;
@@ -273,7 +273,7 @@ void s1_translate(const struct s1_regime *r, uint64_t va, enum s1_access acc, bo
 		 * output size. */
 		table = bits_of(desc, 47, w.tg);
 		if (field(table, 47, oasize)) {
-			fail(out, S1_FSC_ADDRESS_SIZE(level), level);
+			fail(out, FSC_ADDRESS_SIZE(level), level);
 			return;
 		}
 		/* APTable, UXNTable and PXNTable restrict every later level,
@@ -292,17 +292,17 @@ void s1_translate(const struct s1_regime *r, uint64_t va, enum s1_access acc, bo
 
 	uint64_t base = bits_of(desc, 47, lsb);
 	if (field(base, 47, oasize)) {
-		fail(out, S1_FSC_ADDRESS_SIZE(level), level);
+		fail(out, FSC_ADDRESS_SIZE(level), level);
 		return;
 	}
 	/* The access flag is checked before permissions; with no hardware
 	 * update of AF, AF = 0 always faults. */
 	if (!(desc & DESC_AF)) {
-		fail(out, S1_FSC_ACCESS_FLAG(level), level);
+		fail(out, FSC_ACCESS_FLAG(level), level);
 		return;
 	}
 	if (!permitted(r, (desc & ~clear) | set, acc, el0, pan)) {
-		fail(out, S1_FSC_PERMISSION(level), level);
+		fail(out, FSC_PERMISSION(level), level);
 		return;
 	}
 	out->oa = base | field(va, lsb - 1, 0);

@@ -9,17 +9,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cpu/fsc.h"
+
 /* PAMax of the engine: unicorn 2.0.1's "max" CPU reports
  * ID_AA64MMFR0_EL1.PARange = 0b0100, a 44-bit physical address size, which
  * bounds every stage-1 output address (measured: ID_AA64MMFR0_EL1 reads
  * 0x1124). */
 #define S1_PAMAX 44
-
-/* ESR_ELx.DFSC/IFSC of a stage-1 fault at `level`. */
-#define S1_FSC_ADDRESS_SIZE(level) (0x00u | (unsigned)(level))
-#define S1_FSC_TRANSLATION(level) (0x04u | (unsigned)(level))
-#define S1_FSC_ACCESS_FLAG(level) (0x08u | (unsigned)(level))
-#define S1_FSC_PERMISSION(level) (0x0cu | (unsigned)(level))
 
 /* The guest's EL1&0 translation controls. Of SCTLR_EL1 the walk uses M, WXN
  * and EE. */
@@ -39,7 +35,7 @@ struct s1_result {
 	bool fault;        /* false: the access is permitted, oa is its IPA */
 	bool s1ptw;        /* stage 2 faulted reading the table entry at walk_ipa;
 			      fsc is 0: the stage-2 syndrome is the caller's */
-	unsigned fsc;      /* S1_FSC_*() of a stage-1 fault */
+	unsigned fsc;      /* FSC_*() of a stage-1 fault (cpu/fsc.h) */
 	int level;         /* the fault's level (for s1ptw, the lookup level) */
 	uint64_t oa;       /* output address (IPA) of a permitted access */
 	uint64_t walk_ipa; /* the table entry stage 2 faulted on */

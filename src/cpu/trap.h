@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "cpu/decode.h"
+#include "cpu/fsc.h"
 #include "cpu/stage1.h"
 #include "cpu/vcpu.h"
 
@@ -40,13 +41,7 @@
 #define ESR_WNR (UINT64_C(1) << 6)
 #define ESR_FSC_MASK UINT64_C(0x3f)
 #define ESR_WFX_TI_WFE UINT64_C(1)
-/* Fault status codes. */
-#define FSC_TRANSLATION(level) (UINT64_C(0x04) + (uint64_t)(level))
-#define FSC_ACCESS_FLAG(level) (UINT64_C(0x08) + (uint64_t)(level))
-#define FSC_PERMISSION(level) (UINT64_C(0x0c) + (uint64_t)(level))
-#define FSC_SEA UINT64_C(0x10)
-#define FSC_ALIGNMENT UINT64_C(0x21)
-#define FSC_GPF UINT64_C(0x28)
+/* The fault status codes (ESR_FSC_MASK) are cpu/fsc.h's. */
 
 /* CNTx_CTL_EL0 bits of the generic timers. */
 #define CNT_CTL_ENABLE UINT64_C(1)

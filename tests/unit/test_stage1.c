@@ -201,7 +201,7 @@ static void mmu_off_va_above_pamax_is_an_address_size_fault_at_level_0(void **st
 {
 	(void)state;
 	struct s1_regime r = { 0, TCR_4K, 0, 0 };
-	assert_fault(walk(&r, BIT(44), S1_READ, false, false), S1_FSC_ADDRESS_SIZE(0), 0);
+	assert_fault(walk(&r, BIT(44), S1_READ, false, false), FSC_ADDRESS_SIZE(0), 0);
 	assert_fault(walk(&r, BIT(47) | 0x1000, S1_WRITE, false, false), 0x00, 0);
 	assert_fault(walk(&r, BIT(63), S1_EXEC, false, false), 0x00, 0);
 	assert_int_equal(mem.nreads, 0);
@@ -269,7 +269,7 @@ static void addresses_between_the_ranges_are_translation_faults_at_level_0(void 
 	(void)state;
 	struct s1_regime r = { M, T0SZ(25) | TG0_4K | T1SZ(25) | TG1_4K | IPS(5), FAULT_BASE,
 			       FAULT_BASE };
-	assert_fault(walk(&r, BIT(39), S1_READ, false, false), S1_FSC_TRANSLATION(0), 0);
+	assert_fault(walk(&r, BIT(39), S1_READ, false, false), FSC_TRANSLATION(0), 0);
 	assert_fault(walk(&r, UINT64_C(0xffffff0000000000), S1_READ, false, false), 0x04, 0);
 	assert_fault(walk(&r, BIT(55), S1_EXEC, false, false), 0x04, 0);
 	assert_fault(walk(&r, BIT(63), S1_WRITE, true, false), 0x04, 0);
@@ -284,7 +284,7 @@ static void epd0_and_epd1_disable_walks_with_a_level_0_translation_fault(void **
 	map(&g0, lo, 3, OA | PAGE | AF, 0);
 	map(&g1, hi, 3, (OA + 0x1000) | PAGE | AF, 0);
 	struct s1_regime r = { M, TCR_4K | EPD0, g0.root, g1.root };
-	assert_fault(walk(&r, lo, S1_READ, false, false), S1_FSC_TRANSLATION(0), 0);
+	assert_fault(walk(&r, lo, S1_READ, false, false), FSC_TRANSLATION(0), 0);
 	assert_int_equal(mem.nreads, 0);
 	assert_oa(walk(&r, hi, S1_READ, false, false), OA + 0x1000);
 	r.tcr_el1 = TCR_4K | EPD1;
@@ -438,11 +438,11 @@ static void invalid_descriptors_are_translation_faults_at_their_level(void **sta
 	struct geo g = { table(12), 12, 48, 0 };
 	struct s1_regime r = { M, TCR_4K, g.root, 0 };
 	uint64_t va = UINT64_C(0x0000123456789000);
-	assert_fault(walk(&r, va, S1_READ, false, false), S1_FSC_TRANSLATION(0), 0);
+	assert_fault(walk(&r, va, S1_READ, false, false), FSC_TRANSLATION(0), 0);
 	for (int level = 1; level <= 3; level++) {
 		/* A table down to `level - 1`, then an empty table. */
 		map(&g, va, level - 1, table(12) | TABLE, 0);
-		assert_fault(walk(&r, va, S1_READ, false, false), S1_FSC_TRANSLATION(level),
+		assert_fault(walk(&r, va, S1_READ, false, false), FSC_TRANSLATION(level),
 			     level);
 		assert_int_equal(mem.nreads, (unsigned)level + 1);
 	}
@@ -495,7 +495,7 @@ static void blocks_where_the_granule_forbids_them_are_translation_faults(void **
 	struct geo g = { table(12), 12, 48, 0 };
 	struct s1_regime r = { M, TCR_4K, g.root, 0 };
 	map(&g, 0, 0, BLOCK | AF, 0);
-	assert_fault(walk(&r, 0x1000, S1_READ, false, false), S1_FSC_TRANSLATION(0), 0);
+	assert_fault(walk(&r, 0x1000, S1_READ, false, false), FSC_TRANSLATION(0), 0);
 
 	/* Levels 0 and 1 with 16 KiB. */
 	struct geo g16 = { table(14), 14, 48, 0 };
@@ -523,7 +523,7 @@ static void output_addresses_beyond_the_pa_size_are_address_size_faults(void **s
 
 	/* A page beyond PAMax (44 bits), though IPS says 48. */
 	map(&g, va, 3, BIT(44) | OA | PAGE | AF, 0);
-	assert_fault(walk(&r, va, S1_READ, false, false), S1_FSC_ADDRESS_SIZE(3), 3);
+	assert_fault(walk(&r, va, S1_READ, false, false), FSC_ADDRESS_SIZE(3), 3);
 	map(&g, va, 3, BIT(47) | PAGE | AF, 0);
 	assert_fault(walk(&r, va, S1_READ, false, false), 0x03, 3);
 	/* Bits [51:48] are RES0, not output address, without FEAT_LPA2. */
@@ -559,7 +559,7 @@ static void access_flag_clear_is_an_access_flag_fault_before_permissions(void **
 	struct geo g = { table(12), 12, 48, 0 };
 	struct s1_regime r = { M, TCR_4K, g.root, 0 };
 	map(&g, 0x1000, 3, OA | PAGE | AP_RO_EL1, 0);
-	assert_fault(walk(&r, 0x1000, S1_READ, false, false), S1_FSC_ACCESS_FLAG(3), 3);
+	assert_fault(walk(&r, 0x1000, S1_READ, false, false), FSC_ACCESS_FLAG(3), 3);
 	/* The write is not permitted either: AF comes first. */
 	assert_fault(walk(&r, 0x1000, S1_WRITE, true, false), 0x0b, 3);
 	map(&g, BIT(31), 2, UINT64_C(0x00000abcde00000) | BLOCK, 0);
@@ -606,7 +606,7 @@ static void pan_denies_privileged_data_access_to_memory_el0_can_read(void **stat
 	map(&g, 0x1000, 3, OA | PAGE | AF | AP_RW_ALL | UXN, 0);
 	map(&g, 0x2000, 3, OA | PAGE | AF | AP_RO_ALL, 0);
 	map(&g, 0x3000, 3, OA | PAGE | AF | AP_RW_EL1, 0);
-	assert_fault(walk(&r, 0x1000, S1_READ, false, true), S1_FSC_PERMISSION(3), 3);
+	assert_fault(walk(&r, 0x1000, S1_READ, false, true), FSC_PERMISSION(3), 3);
 	assert_fault(walk(&r, 0x1000, S1_WRITE, false, true), 0x0f, 3);
 	assert_fault(walk(&r, 0x2000, S1_READ, false, true), 0x0f, 3);
 	assert_oa(walk(&r, 0x3000, S1_WRITE, false, true), OA);
@@ -629,7 +629,7 @@ static void execute_never_follows_uxn_pxn_el0_writes_and_wxn(void **state)
 	map(&g, 0x4000, 3, OA | PAGE | AF | AP_RW_EL1, 0);
 	map(&g, 0x5000, 3, OA | PAGE | AF | AP_RO_EL1, 0);
 
-	assert_fault(walk(&r, 0x1000, S1_EXEC, true, false), S1_FSC_PERMISSION(3), 3);
+	assert_fault(walk(&r, 0x1000, S1_EXEC, true, false), FSC_PERMISSION(3), 3);
 	assert_oa(walk(&r, 0x1000, S1_EXEC, false, false), OA);
 	assert_fault(walk(&r, 0x2000, S1_EXEC, false, false), 0x0f, 3);
 	assert_oa(walk(&r, 0x2000, S1_EXEC, true, false), OA);
@@ -717,7 +717,7 @@ static void tbi_ignores_the_top_byte_of_data_addresses(void **state)
 	uint64_t tagged_hi = UINT64_C(0xa5ff000000002234);
 
 	/* Without TBI a tag puts the address between the ranges. */
-	assert_fault(walk(&r, tagged_lo, S1_READ, false, false), S1_FSC_TRANSLATION(0), 0);
+	assert_fault(walk(&r, tagged_lo, S1_READ, false, false), FSC_TRANSLATION(0), 0);
 	assert_fault(walk(&r, tagged_hi, S1_READ, false, false), 0x04, 0);
 
 	r.tcr_el1 = TCR_4K | TBI0 | TBI1;

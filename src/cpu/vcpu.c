@@ -17,9 +17,13 @@
 /* The boot page's PA: not 0, which unicorn would take for "stop here" when
  * it is also the start address. */
 #define BOOT_PA UINT64_C(0x1000)
-#define ADDR_LIMIT (UINT64_C(1) << 48)
-/* The run's end address: one no guest code is placed at. */
-#define UNTIL_NEVER UINT64_C(0xfffffffffffffffc)
+/* The run's end address: one no instruction can be fetched from in any
+ * regime. Bits [55:48] set with [63:56] clear make it non-canonical for
+ * TTBR0 and TTBR1 (with TBI the engine sign-extends a branch target from
+ * bit 55, so the PC never holds it then), and it lies beyond every PA with
+ * the MMU off. Every other address, up to the last word of the address
+ * space, may be a kernel's PC. */
+#define UNTIL_NEVER UINT64_C(0x00fffffffffffffc)
 /* An HPFAR_EL2 value no fault produces (bits [63:44] are RES0): tells a
  * stage-2 fault, which writes HPFAR, from one of the guest's own. */
 #define HPFAR_UNSET UINT64_C(0xfff0000000000000)
@@ -213,25 +217,33 @@ static void unbacked_write(uc_engine *uc, uint64_t offset, unsigned size, uint64
 	unbacked_read(uc, offset, size, ctx);
 }
 
+/* Every address an access can carry lies in some region: unicorn 2.0.1
+ * checks the *virtual* address of a load, store or fetch against its
+ * regions (docs/unicorn-notes.md, facts 2, 5 and 20), and the guest's stage 1
+ * may produce any 64-bit VA: TTBR1 addresses up to the last page, tagged
+ * pointers, or addresses in the gap between the two ranges, which must be
+ * the guest's own translation faults, not engine errors. So the last dummy
+ * region runs to the end of the address space. Regions are given by their
+ * last byte, since that one ends at 2^64. */
 static int map_memory(struct vcpu *v, char *err, size_t errlen)
 {
 	const uint64_t dram_end = v->mem.dram_base + v->mem.dram_size;
 	struct {
-		uint64_t base, end;
+		uint64_t base, last;
 		int kind; /* 0 RAM (boot page), 1 DRAM, 2 alias, 3 unbacked */
 	} regions[] = {
-		{ 0, BOOT_PA, 3 },
-		{ BOOT_PA, BOOT_PA + PAGE, 0 },
-		{ BOOT_PA + PAGE, v->mem.dram_base, 3 },
-		{ v->mem.dram_base, dram_end, 1 },
-		{ dram_end, VCPU_NS_ALIAS_BASE, 3 },
-		{ VCPU_NS_ALIAS_BASE, VCPU_NS_ALIAS_BASE + VCPU_NS_ALIAS_SIZE, 2 },
-		{ VCPU_NS_ALIAS_BASE + VCPU_NS_ALIAS_SIZE, ADDR_LIMIT, 3 },
+		{ 0, BOOT_PA - 1, 3 },
+		{ BOOT_PA, BOOT_PA + PAGE - 1, 0 },
+		{ BOOT_PA + PAGE, v->mem.dram_base - 1, 3 },
+		{ v->mem.dram_base, dram_end - 1, 1 },
+		{ dram_end, VCPU_NS_ALIAS_BASE - 1, 3 },
+		{ VCPU_NS_ALIAS_BASE, VCPU_NS_ALIAS_BASE + VCPU_NS_ALIAS_SIZE - 1, 2 },
+		{ VCPU_NS_ALIAS_BASE + VCPU_NS_ALIAS_SIZE, UINT64_MAX, 3 },
 	};
 	for (size_t i = 0; i < sizeof(regions) / sizeof(regions[0]); i++) {
-		uint64_t base = regions[i].base, size = regions[i].end - regions[i].base;
+		uint64_t base = regions[i].base, size = regions[i].last - regions[i].base + 1;
 		uc_err e = UC_ERR_OK;
-		if (regions[i].end <= regions[i].base)
+		if (regions[i].last < regions[i].base)
 			continue;
 		switch (regions[i].kind) {
 		case 0:
@@ -256,7 +268,7 @@ static int map_memory(struct vcpu *v, char *err, size_t errlen)
 			e = uc_mem_protect(v->uc, base, size, UC_PROT_ALL);
 		if (e != UC_ERR_OK) {
 			snprintf(err, errlen, "vCPU: cannot map 0x%llx-0x%llx: %s",
-				 (unsigned long long)base, (unsigned long long)regions[i].end,
+				 (unsigned long long)base, (unsigned long long)regions[i].last,
 				 uc_strerror(e));
 			return -ENOMEM;
 		}
@@ -495,6 +507,11 @@ int vcpu_create(const struct vcpu_memory *mem, struct vcpu **out, char *err, siz
 	/* Stop with `until`, not `count`: a counted run makes the next
 	 * uncounted one fault in the whole 1 GiB code buffer. */
 	e = uc_emu_start(v->uc, BOOT_PA, BOOT_PA + 4, 0, 0);
+	/* The step faults at stage 2 fetching BOOT_PA + 4 (no VTTBR_EL2 yet)
+	 * and leaves HPFAR_EL2 written even after the hook has consumed it
+	 * (measured): a stale value would make the guest's first stage-1
+	 * abort look like a stage-2 one at IPA 0x1000. */
+	sysreg_write(v, R_HPFAR_EL2, HPFAR_UNSET);
 	if (e != UC_ERR_OK) {
 		snprintf(err, errlen, "vCPU: cannot enter Non-secure EL1: %s", uc_strerror(e));
 		goto fail;
@@ -849,8 +866,7 @@ static void run_engine(struct vcpu *v, uint64_t slice_us, struct vcpu_exit *exit
 
 	/* The same `until` on every run: a changing end address makes unicorn
 	 * retranslate hot code on every entry, and 0 would stop a guest that
-	 * branches to address 0 (begin == until ends a run at once). The last
-	 * word of the address space is never a REC's PC in practice. */
+	 * branches to address 0 (begin == until ends a run at once). */
 	uc_err e = uc_emu_start(v->uc, vcpu_get_pc(v), until, 0, 0);
 
 	pthread_mutex_lock(&v->lock);
@@ -861,6 +877,15 @@ static void run_engine(struct vcpu *v, uint64_t slice_us, struct vcpu_exit *exit
 	__atomic_store_n(&v->preempt, false, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&v->lock);
 
+	/* A guest that branched to the end address itself stopped there
+	 * before the fetch, which would have been a prefetch abort of its own
+	 * stage 1 (translation fault, or address size fault with the MMU
+	 * off): report that, or re-entering would stop at once forever. */
+	if (e == UC_ERR_OK && !v->exit_set && until == UNTIL_NEVER && vcpu_get_pc(v) == UNTIL_NEVER) {
+		exit->intno = VCPU_EXCP_PREFETCH_ABORT;
+		exit->reason = VCPU_EXIT_EXCEPTION;
+		return;
+	}
 	if (e != UC_ERR_OK && !v->exit_set) {
 		snprintf(exit->error, sizeof(exit->error), "unicorn stopped: %s at PC 0x%llx",
 			 uc_strerror(e), (unsigned long long)vcpu_get_pc(v));

@@ -9,9 +9,11 @@
  *     unprotected descriptors at VCPU_NS_ALIAS_BASE + the host's PA, and every
  *     access there goes through the owner's ns_read/ns_write, which check the
  *     granule's PAS, so a realm never reaches another world's memory;
- *   - dummy regions covering every other address below 2^48, because unicorn
+ *   - dummy regions covering every other address up to 2^64, because unicorn
  *     2.0.1 insists that the *virtual* address of an access lie in some
- *     region; stage-2 never outputs there, so they are never really accessed.
+ *     region, and a guest's stage 1 may produce any VA (TTBR1 addresses up
+ *     to the last page, tagged pointers, non-canonical ones that must fault);
+ *     stage 2 never outputs there, so they are never really accessed.
  *
  * An engine belongs to one realm (its RECs take turns on it); the REC's
  * registers are loaded before a run and saved after it. */

@@ -66,18 +66,26 @@ static uint64_t alloc_page(struct fixture *f)
 	return pa;
 }
 
-/* Maps one 4 KiB IPA page to `desc` (OA | attributes) in the stage-2 tables
- * rooted at DRAM_BASE, creating tables as needed. */
-static void s2_map(struct fixture *f, uint64_t ipa, uint64_t desc)
+/* Maps the 4 KiB page at addr to `desc` (OA | attributes) in 4 KiB-granule
+ * tables rooted at PA root whose walk starts at start_level, creating the
+ * missing tables with new_table (which returns a zeroed page's PA). */
+static void map_page(struct fixture *f, uint64_t root, int start_level, uint64_t addr,
+		     uint64_t desc, uint64_t (*new_table)(struct fixture *))
 {
-	uint64_t table = DRAM_BASE;
-	for (int level = 1; level < 3; level++) {
-		uint64_t *e = &at(f, table)[(ipa >> (12 + 9 * (3 - level))) & 511];
+	uint64_t table = root;
+	for (int level = start_level; level < 3; level++) {
+		uint64_t *e = &at(f, table)[(addr >> (12 + 9 * (3 - level))) & 511];
 		if (!(*e & 1))
-			*e = alloc_page(f) | PTE_TABLE;
+			*e = new_table(f) | PTE_TABLE;
 		table = *e & UINT64_C(0x0000fffffffff000);
 	}
-	at(f, table)[(ipa >> 12) & 511] = desc;
+	at(f, table)[(addr >> 12) & 511] = desc;
+}
+
+/* Maps one IPA page in the stage-2 tables rooted at DRAM_BASE. */
+static void s2_map(struct fixture *f, uint64_t ipa, uint64_t desc)
+{
+	map_page(f, DRAM_BASE, 1, ipa, desc, alloc_page);
 }
 
 static bool ns_read(void *ctx, uint64_t pa, void *buf, unsigned len)
@@ -428,6 +436,192 @@ static void exception_at_el0_moves_the_engine_to_el1(void **state)
 	assert_int_equal(vcpu_get_pc(f->v), RAM_IPA + VBAR_OFFSET + 0x400 + 20);
 }
 
+/* ---- the guest's own stage 1, with TTBR1 addresses ---- */
+
+/* Stage-1 controls: 48-bit VAs and 4 KiB granules in both ranges (TG1 =
+ * 0b10 is 4 KiB, TG0 = 0b00), walks write-back cacheable, 40-bit IPAs. */
+#define TCR_48BIT_4K (UINT64_C(16) | UINT64_C(16) << 16 | UINT64_C(2) << 30 | UINT64_C(2) << 32 | \
+		      UINT64_C(0x3500) | UINT64_C(0x3500) << 16)
+#define TCR_TBI1 (UINT64_C(1) << 38)
+#define SCTLR_MMU_ON (UINT64_C(0x30d00800) | 1)
+#define S1_PAGE (UINT64_C(3) | UINT64_C(1) << 10 | UINT64_C(3) << 8) /* AF, ISH, attr 0, EL1 RW */
+#define MSR_SCTLR_EL1_X0 0xd5181000u
+#define ISB 0xd5033fdfu
+#define BR_X1 0xd61f0020u
+#define LDR_X2_X3 0xf9400062u
+#define STR_X4_X5 0xf90000a4u
+#define LDR_X8_X7 0xf94000e8u
+#define ADR_X6_0 0x10000006u
+#define HIGH_CODE UINT64_C(0xffff800000000000)  /* where Linux's linear map starts */
+#define LOWEST_UPPER UINT64_C(0xffff000000000000) /* the first TTBR1 VA with T1SZ 16 */
+#define TOP_PAGE UINT64_C(0xfffffffffffff000)     /* the last page of the address space */
+
+/* A stage-1 table page: DRAM the guest reaches at IPA = PA (stage 2 maps it
+ * so), written here through its PA. */
+static uint64_t s1_table(struct fixture *f)
+{
+	uint64_t pa = alloc_page(f);
+	s2_map(f, pa, pa | PTE_PAGE);
+	return pa;
+}
+
+/* Maps the VA page at va in the guest's 4-level stage-1 tables at root. */
+static void s1_map(struct fixture *f, uint64_t root, uint64_t va, uint64_t desc)
+{
+	map_page(f, root, 0, va, desc, s1_table);
+}
+
+/* The program page at RAM_IPA, mapped at its identity VA through TTBR0 and
+ * at HIGH_CODE through TTBR1, as a kernel maps its image; the MMU is off
+ * until the program turns it on. Returns the TTBR1 root for more mappings. */
+static uint64_t load_high_program(struct fixture *f, const uint32_t *code, size_t n,
+				  struct vcpu_regs *r)
+{
+	uint64_t ttbr0 = s1_table(f), ttbr1 = s1_table(f);
+	load_program(f, code, n);
+	s1_map(f, ttbr0, RAM_IPA, RAM_IPA | S1_PAGE);
+	s1_map(f, ttbr1, HIGH_CODE, RAM_IPA | S1_PAGE);
+	vcpu_flush_tlb(f->v);
+	vcpu_save(f->v, r);
+	r->tcr_el1 = TCR_48BIT_4K;
+	r->ttbr0_el1 = ttbr0;
+	r->ttbr1_el1 = ttbr1;
+	r->mair_el1 = 0xff;
+	r->x[0] = SCTLR_MMU_ON;
+	return ttbr1;
+}
+
+/* Code and data at TTBR1 addresses, as a kernel runs: the program turns the
+ * MMU on, jumps to its high alias, loads from the lowest upper-range page,
+ * stores to the very last page of the address space and reads its own PC.
+ * unicorn checks each access's virtual address against its regions, so this
+ * needs the memory plan to cover the upper half (it stopped with
+ * UC_ERR_FETCH_UNMAPPED when regions ended at 2^48). */
+static void code_and_data_run_at_ttbr1_addresses(void **state)
+{
+	struct fixture *f = *state;
+	const uint32_t code[] = { MSR_SCTLR_EL1_X0, ISB, BR_X1, LDR_X2_X3, STR_X4_X5, ADR_X6_0, SMC0 };
+	uint64_t low = alloc_page(f), top = alloc_page(f);
+	struct vcpu_regs r;
+	struct vcpu_exit e;
+
+	uint64_t ttbr1 = load_high_program(f, code, 7, &r);
+	*at(f, low) = 0x0123456789abcdef;
+	s2_map(f, RAM_IPA + 0x1000, low | PTE_PAGE);
+	s2_map(f, RAM_IPA + 0x2000, top | PTE_PAGE);
+	s1_map(f, ttbr1, LOWEST_UPPER, (RAM_IPA + 0x1000) | S1_PAGE);
+	s1_map(f, ttbr1, TOP_PAGE, (RAM_IPA + 0x2000) | S1_PAGE);
+	vcpu_flush_tlb(f->v);
+	r.x[1] = HIGH_CODE + 12;
+	r.x[3] = LOWEST_UPPER;
+	r.x[4] = 0xfeedface;
+	r.x[5] = TOP_PAGE + 0xff8; /* the last doubleword */
+	vcpu_load(f->v, &r);
+	vcpu_run(f->v, 0, &e);
+	if (e.reason != VCPU_EXIT_SMC)
+		fail_msg("exit %d intno %u pc 0x%llx: %s", e.reason, e.intno,
+			 (unsigned long long)vcpu_get_pc(f->v), e.error);
+	assert_int_equal(vcpu_get_pc(f->v), HIGH_CODE + 28);
+	assert_int_equal(vcpu_get_x(f->v, 6), HIGH_CODE + 20);
+	assert_int_equal(vcpu_get_x(f->v, 2), 0x0123456789abcdef);
+	assert_int_equal(at(f, top)[511], 0xfeedface);
+}
+
+/* With TCR_EL1.TBI1 the top byte of an upper-range address is a tag: a load
+ * through a tagged pointer reaches the page the untagged one maps. */
+static void tagged_ttbr1_pointer_reaches_its_page(void **state)
+{
+	struct fixture *f = *state;
+	const uint32_t code[] = { MSR_SCTLR_EL1_X0, ISB, BR_X1, LDR_X2_X3, SMC0 };
+	uint64_t data = alloc_page(f);
+	struct vcpu_regs r;
+	struct vcpu_exit e;
+
+	uint64_t ttbr1 = load_high_program(f, code, 5, &r);
+	at(f, data)[1] = 0x7a66ed;
+	s2_map(f, RAM_IPA + 0x1000, data | PTE_PAGE);
+	s1_map(f, ttbr1, TOP_PAGE, (RAM_IPA + 0x1000) | S1_PAGE);
+	vcpu_flush_tlb(f->v);
+	r.tcr_el1 |= TCR_TBI1;
+	r.x[1] = HIGH_CODE + 12;
+	r.x[3] = (TOP_PAGE & ~(UINT64_C(0xff) << 56)) | UINT64_C(0x5a) << 56 | 8;
+	vcpu_load(f->v, &r);
+	vcpu_run(f->v, 0, &e);
+	if (e.reason != VCPU_EXIT_SMC)
+		fail_msg("exit %d intno %u pc 0x%llx: %s", e.reason, e.intno,
+			 (unsigned long long)vcpu_get_pc(f->v), e.error);
+	assert_int_equal(vcpu_get_x(f->v, 2), 0x7a66ed);
+}
+
+/* Addresses stage 1 does not translate are the guest's own translation
+ * faults, never an engine error: an unmapped upper-range page, and two in
+ * the gap between the ranges (bits [63:48] neither all 0 nor all 1). The
+ * first of them is also the engine's first fault: it must not be taken for
+ * a stage-2 one (the boot step used to leave HPFAR_EL2 written). */
+static void untranslatable_addresses_are_stage1_faults(void **state)
+{
+	struct fixture *f = *state;
+	static const uint64_t vas[] = { UINT64_C(0xffff800000200000), UINT64_C(0x0001000000000000),
+					UINT64_C(0x8000000000000000) };
+	const uint32_t code[] = { MSR_SCTLR_EL1_X0, ISB, BR_X1, LDR_X8_X7, SMC0 };
+	struct vcpu_regs r;
+	struct vcpu_exit e;
+
+	load_high_program(f, code, 5, &r);
+	r.x[1] = HIGH_CODE + 12;
+	for (size_t i = 0; i < sizeof(vas) / sizeof(vas[0]); i++) {
+		r.x[7] = vas[i];
+		vcpu_load(f->v, &r);
+		vcpu_run(f->v, 0, &e);
+		if (e.reason != VCPU_EXIT_EXCEPTION)
+			fail_msg("VA 0x%llx: exit %d pc 0x%llx: %s", (unsigned long long)vas[i],
+				 e.reason, (unsigned long long)vcpu_get_pc(f->v), e.error);
+		assert_int_equal(e.intno, VCPU_EXCP_DATA_ABORT);
+		assert_int_equal(vcpu_get_pc(f->v), HIGH_CODE + 12);
+	}
+}
+
+/* The last word of the address space is a PC like any other (the run's end
+ * address used to be there, and stopped the guest before it). */
+static void last_word_of_the_address_space_executes(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t code[1024] = { MSR_SCTLR_EL1_X0, ISB, BR_X1 };
+	struct vcpu_regs r;
+	struct vcpu_exit e;
+
+	code[1023] = SMC0;
+	uint64_t ttbr1 = load_high_program(f, code, 1024, &r);
+	s1_map(f, ttbr1, TOP_PAGE, RAM_IPA | S1_PAGE);
+	vcpu_flush_tlb(f->v);
+	r.x[1] = TOP_PAGE + 0xffc;
+	vcpu_load(f->v, &r);
+	vcpu_run(f->v, 0, &e);
+	if (e.reason != VCPU_EXIT_SMC)
+		fail_msg("exit %d intno %u pc 0x%llx: %s", e.reason, e.intno,
+			 (unsigned long long)vcpu_get_pc(f->v), e.error);
+	assert_int_equal(vcpu_get_pc(f->v), 0); /* past the SMC: wrapped */
+}
+
+/* A branch to the run's end address (non-canonical, beyond every PA) is the
+ * prefetch abort the fetch would take, not a stop that ends every later
+ * run at once. */
+static void branch_to_the_run_end_address_is_a_prefetch_abort(void **state)
+{
+	struct fixture *f = *state;
+	const uint32_t code[] = { BR_X1 };
+	struct vcpu_exit e;
+
+	load_program(f, code, 1);
+	vcpu_set_x(f->v, 1, UINT64_C(0x00fffffffffffffc));
+	for (int i = 0; i < 2; i++) {
+		vcpu_run(f->v, 0, &e);
+		assert_int_equal(e.reason, VCPU_EXIT_EXCEPTION);
+		assert_int_equal(e.intno, VCPU_EXCP_PREFETCH_ABORT);
+		assert_int_equal(vcpu_get_pc(f->v), UINT64_C(0x00fffffffffffffc));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -454,6 +648,14 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(exception_at_el0_moves_the_engine_to_el1, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(code_and_data_run_at_ttbr1_addresses, setup, teardown),
+		cmocka_unit_test_setup_teardown(tagged_ttbr1_pointer_reaches_its_page, setup, teardown),
+		cmocka_unit_test_setup_teardown(untranslatable_addresses_are_stage1_faults, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(last_word_of_the_address_space_executes, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(branch_to_the_run_end_address_is_a_prefetch_abort,
+						setup, teardown),
 	};
 	return cmocka_run_group_tests_name("vcpu", tests, NULL, NULL);
 }

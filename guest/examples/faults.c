@@ -12,8 +12,7 @@
 
 static uint8_t page[RSI_GRANULE_SIZE] __attribute__((aligned(RSI_GRANULE_SIZE)));
 
-static volatile unsigned caught;
-static volatile uint64_t caught_esr, caught_far, caught_elr;
+static struct exception_record caught;
 
 /* A synchronous external abort on a data access: record it and resume after
  * the load. Anything else is not ours to take. */
@@ -23,31 +22,26 @@ static bool on_sync(struct exception_frame *f)
 	if ((ec != ESR_EC_DABT_CUR && ec != ESR_EC_DABT_LOWER) ||
 	    esr_fault_status(f->esr) != ESR_FSC_SEA)
 		return false;
-	caught_esr = f->esr;
-	caught_far = f->far;
-	caught_elr = f->elr;
-	caught++;
-	exception_skip_instruction(f);
-	return true;
+	return exception_record_and_skip(f, &caught);
 }
 
 /* One load from addr that should abort; true if it did. */
 static bool touch(const char *what, uint64_t addr)
 {
-	unsigned before = caught;
+	unsigned before = caught.count;
 	uint32_t v = 0;
 
 	printf("faults: reading %s at 0x%lx\n", what, (unsigned long)addr);
 	__asm__ volatile("ldr %w0, [%1]" : "+r"(v) : "r"(addr) : "memory");
-	if (caught == before) {
+	if (caught.count == before) {
 		printf("faults: no abort: the read gave 0x%x\n", v);
 		return false;
 	}
 	printf("faults: caught ESR 0x%lx: EC 0x%02x %s, fault status 0x%02x %s\n",
-	       (unsigned long)caught_esr, esr_class(caught_esr), esr_class_name(esr_class(caught_esr)),
-	       esr_fault_status(caught_esr), esr_fault_status_name(esr_fault_status(caught_esr)));
-	printf("faults:        FAR 0x%lx%s, ELR 0x%lx; skipped the load\n", (unsigned long)caught_far,
-	       (caught_esr & ESR_ISS_FNV) ? " (not valid)" : "", (unsigned long)caught_elr);
+	       (unsigned long)caught.esr, esr_class(caught.esr), esr_class_name(esr_class(caught.esr)),
+	       esr_fault_status(caught.esr), esr_fault_status_name(esr_fault_status(caught.esr)));
+	printf("faults:        FAR 0x%lx%s, ELR 0x%lx; skipped the load\n", (unsigned long)caught.far,
+	       (caught.esr & ESR_ISS_FNV) ? " (not valid)" : "", (unsigned long)caught.elr);
 	return true;
 }
 
@@ -90,6 +84,6 @@ int main(const void *fdt)
 	}
 
 	exception_set_handler(NULL);
-	printf("faults: %u abort(s) taken, %u expected abort(s) missing\n", caught, failed);
+	printf("faults: %u abort(s) taken, %u expected abort(s) missing\n", caught.count, failed);
 	return failed ? GUEST_EXIT_FAILURE : GUEST_EXIT_SUCCESS;
 }

@@ -152,6 +152,25 @@ static void sleep_wakes_on_the_virtual_timer_after_the_time_asked(void **state)
 	vmm_run_result_free(&res);
 }
 
+/* A guest running like a kernel from TTBR1 addresses: code, data at both
+ * ends of the upper range, MMIO through a high VA (the RMM decodes the
+ * access by walking TTBR1 from the high PC) and a translation fault taken at
+ * the high vectors. */
+static void highva_runs_from_the_upper_half_of_the_address_space(void **state)
+{
+	(void)state;
+	struct vmm_run_result res = run_example("highva", 1, RMI_HASH_SHA_256);
+	expect_success(&res);
+	expect_output(&res, "highva: running at PC 0xffff8000400");
+	expect_output(&res, "test device MAGIC (64-bit load)              0x0123456789abcdef ok");
+	expect_output(&res, "fault status 0x07 translation fault");
+	expect_output(&res, "back at PC 0x400");
+	/* Status 0 already says no check failed; the line says which ran. */
+	expect_output(&res, "0 check(s) failed");
+	assert_true(res.mmio >= 4); /* the test device's accesses were emulated */
+	vmm_run_result_free(&res);
+}
+
 static void a_missing_image_is_a_clear_error(void **state)
 {
 	(void)state;
@@ -177,6 +196,7 @@ int main(void)
 		cmocka_unit_test(smp_brings_every_vcpu_online),
 		cmocka_unit_test(rsi_errors_gets_the_specified_status_for_each_bad_call),
 		cmocka_unit_test(sleep_wakes_on_the_virtual_timer_after_the_time_asked),
+		cmocka_unit_test(highva_runs_from_the_upper_half_of_the_address_space),
 		cmocka_unit_test(a_missing_image_is_a_clear_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -128,6 +128,27 @@ static inline void exception_skip_instruction(struct exception_frame *frame)
 	frame->elr += 4;
 }
 
+/* What a handler that takes expected faults keeps of them: how many, and
+ * the syndrome of the last. */
+struct exception_record {
+	volatile unsigned count;
+	volatile uint64_t esr, far, elr;
+};
+
+/* Records the frame in *r and resumes after the faulting instruction: the
+ * whole job of such a handler once it has recognised its fault. Returns
+ * true, the handler's own answer. */
+static inline bool exception_record_and_skip(struct exception_frame *frame,
+					     struct exception_record *r)
+{
+	r->esr = frame->esr;
+	r->far = frame->far;
+	r->elr = frame->elr;
+	r->count++;
+	exception_skip_instruction(frame);
+	return true;
+}
+
 /* The handler for synchronous exceptions taken at EL1 (vector entries
  * CUR_SPX_SYNC and CUR_SP0_SYNC). NULL: none. Returns the previous one. */
 typedef bool (*exception_handler)(struct exception_frame *frame);

@@ -76,6 +76,7 @@ void bench_vcpu(struct bench *b);
 void bench_realm_exits(struct bench *b);
 void bench_realm_throughput(struct bench *b);
 void bench_start_to_off(struct bench *b);
+void bench_realm_token(struct bench *b);
 
 /* argv (argv[0] a path) as a child process, its stdout discarded: from fork
  * to its exit, in ms; exits the bench if it fails (run_bench.c). */

@@ -190,6 +190,7 @@ int main(int argc, char **argv)
 	bench_realm_throughput(&b);
 	bench_start_to_off(&b);
 	bench_tools(&b);
+	bench_realm_token(&b);
 
 	printf("\n%u of %u targets met; %.1f s\n", rows_with_target - rows_missed, rows_with_target,
 	       (now_us() - t0) / 1e6);

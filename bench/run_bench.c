@@ -36,6 +36,7 @@
 #define MMIO_TARGET_US 5.0
 #define START_TO_OFF_TARGET_MS 100.0
 #define THROUGHPUT_TARGET_PCT 90.0
+#define ATTEST_TARGET_MS 2.0
 
 struct guest_run {
 	double us;
@@ -232,4 +233,47 @@ void bench_realm_throughput(struct bench *b)
 	samples_free(&realm);
 	samples_free(&normal);
 	samples_free(&ratio);
+}
+
+/* The realm token as the guest times it: bench_attest prints one line
+ * "attest TICKS HZ BYTES" per token (INIT to the last CONTINUE, by the
+ * virtual counter); every token of every run is one sample. */
+void bench_realm_token(struct bench *b)
+{
+	struct samples s = { 0 };
+	unsigned runs = b->quick ? 1 : 3;
+	char path[4096], err[VMM_RUN_ERR_MAX];
+	unsigned long long bytes = 0;
+
+	snprintf(path, sizeof(path), "%s/bench_attest.elf", CCAKIT_GUEST_ELF_DIR);
+	for (unsigned run = 0; run < runs; run++) {
+		struct vmm_options o = { .mode = VMM_MODE_REALM, .kernel = path,
+					 .mem_size = VMM_MEM_DEFAULT, .cpus = 1 };
+		struct vmm_io io = { .console = NULL, .capture = 64 * 1024 };
+		struct vmm_run_result res;
+		if (vmm_run(&o, &io, &res, err, sizeof(err)) != 0) {
+			fprintf(stderr, "ccakit-bench: running %s: %s\n", path, err);
+			continue;
+		}
+		if (!res.status_reported || res.status != 0)
+			fprintf(stderr, "ccakit-bench: bench_attest exited with status %u\n",
+				(unsigned)res.status);
+		else
+			for (const char *l = res.console; l && l < res.console + res.console_len;) {
+				unsigned long long ticks, hz, len;
+				if (sscanf(l, "attest %llu %llu %llu", &ticks, &hz, &len) == 3 && hz) {
+					samples_add(&s, 1e3 * (double)ticks / (double)hz);
+					bytes = len;
+				}
+				const char *nl = memchr(l, '\n', res.console_len - (size_t)(l - res.console));
+				l = nl ? nl + 1 : NULL;
+			}
+		vmm_run_result_free(&res);
+	}
+	if (bytes)
+		printf("(realm token: %llu bytes)\n", bytes);
+	report_if_measured(&(struct row){ "realm token, INIT to last CONTINUE", "ms", summarize(&s),
+					  TARGET_AT_MOST, ATTEST_TARGET_MS },
+			   1);
+	samples_free(&s);
 }

@@ -64,6 +64,18 @@ struct ccakit_machine_config {
 	 * thread, once the RMM has dealt with it. NULL: none. */
 	void (*rsi_trace)(void *ctx, const struct ccakit_rsi_event *ev);
 	void *rsi_trace_ctx;
+	/* The CPAK, the ECDSA P-384 key that signs this platform's tokens:
+	 * a PEM file holding the private key (PKCS#8 or SEC1). NULL: a fresh
+	 * key for this machine alone, made at its first use and never
+	 * stored. */
+	const char *cpak_path;
+	/* If cpak_path does not exist, generate a key and write it there
+	 * (mode 0600, its directory made with 0700 as needed) instead of
+	 * failing. ccakit_machine_cpak_created() then says so. */
+	bool cpak_create;
+	/* Realm tokens in the CMW collection form (tag 907, each token
+	 * [263, bstr]) instead of the RMM 1.0 collection (tag 399). */
+	bool token_cmw;
 };
 
 /* Creates and boots a machine: DRAM, GPT, monitor (which gives the top
@@ -135,6 +147,35 @@ struct ccakit_gpf {
  * protected memory on purpose, such as malicious-host tests). */
 bool ccakit_nw_guard(struct ccakit_machine *m, void (*fn)(void *arg), void *arg,
 		     struct ccakit_gpf *gpf);
+
+/* ---- attestation: the platform's side ---- */
+
+/* Whether creating m wrote a new CPAK to cfg.cpak_path. */
+bool ccakit_machine_cpak_created(struct ccakit_machine *m);
+
+/* The CPAK's public key as a PEM SubjectPublicKeyInfo (what a verifier is
+ * given: ccakit_cpak_parse reads it), NUL-terminated in buf. Returns its
+ * length, or a negative errno: -ENOSPC if buf is too small (512 bytes are
+ * enough), -ENOMEM. */
+int ccakit_machine_cpak_public_pem(struct ccakit_machine *m, char *buf, size_t len);
+
+/* One firmware image of the platform, as the platform token reports it
+ * (claim 2399): the measurements of this build of ccakit, computed when it
+ * was built (cmake/measure_firmware.cmake: the SHA-256 of a manifest of
+ * the image's object files). Reference values for a verifier. */
+struct ccakit_firmware_component {
+	const char *type;          /* "AP_BL31" (the monitor), "RMM" */
+	const char *version;       /* ccakit's version */
+	uint8_t measurement[32];   /* SHA-256 */
+	uint8_t signer_id[32];     /* SHA-256 of "ccakit: unsigned development firmware" */
+};
+/* The components in the order of claim 2399; returns their count. */
+size_t ccakit_firmware_components(const struct ccakit_firmware_component **out);
+
+/* The implementation id of every ccakit platform (claim 2396): the SHA-256
+ * of CCAKIT_IMPLEMENTATION_NAME. */
+#define CCAKIT_IMPLEMENTATION_NAME "ccakit: Arm CCA platform emulator"
+void ccakit_implementation_id(uint8_t out[32]);
 
 #ifdef __cplusplus
 }

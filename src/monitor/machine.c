@@ -2,7 +2,10 @@
  * the monitor (which boots the RMM), and give the caller the normal world. */
 #include <assert.h>
 #include <errno.h>
+#include <openssl/bio.h>
+#include <openssl/pem.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ccakit/machine.h"
 #include "monitor/machine_internal.h"
@@ -23,6 +26,11 @@ int ccakit_machine_create(const struct ccakit_machine_config *cfg, struct ccakit
 		.rsi_trace = cfg->rsi_trace,
 		.rsi_trace_ctx = cfg->rsi_trace_ctx,
 	};
+	const struct monitor_config mcfg = {
+		.cpak_path = cfg->cpak_path,
+		.cpak_create = cfg->cpak_create,
+		.token_cmw = cfg->token_cmw,
+	};
 	struct ccakit_machine *m = calloc(1, sizeof(*m));
 	int rc;
 
@@ -30,8 +38,12 @@ int ccakit_machine_create(const struct ccakit_machine_config *cfg, struct ccakit
 	if (!m)
 		return -ENOMEM;
 	rc = platform_create(&pcfg, &m->plat, err, errlen);
-	if (rc == 0 && monitor_boot(m->plat, &m->mon, err, errlen) != 0)
-		rc = -ENOMEM;
+	if (rc == 0) {
+		/* -1: out of memory; else an errno from the CPAK file. */
+		rc = monitor_boot(m->plat, &mcfg, &m->mon, err, errlen);
+		if (rc == -1)
+			rc = -ENOMEM;
+	}
 	if (rc != 0) {
 		platform_destroy(m->plat);
 		free(m);
@@ -99,6 +111,42 @@ bool ccakit_nw_guard(struct ccakit_machine *m, void (*fn)(void *arg), void *arg,
 	gpf->pas = (enum ccakit_pas)f.pas;
 	gpf->write = f.write;
 	return true;
+}
+
+bool ccakit_machine_cpak_created(struct ccakit_machine *m)
+{
+	return m->mon->psp.cpak_created;
+}
+
+int ccakit_machine_cpak_public_pem(struct ccakit_machine *m, char *buf, size_t len)
+{
+	struct psp *psp = &m->mon->psp;
+	pthread_mutex_lock(&psp->lock);
+	const cose_key *cpak = psp_cpak(psp);
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *pem;
+	long n = -1;
+	if (cpak && bio && PEM_write_bio_PUBKEY(bio, (EVP_PKEY *)cpak))
+		n = BIO_get_mem_data(bio, &pem);
+	pthread_mutex_unlock(&psp->lock);
+	int rc;
+	if (n <= 0)
+		rc = -ENOMEM;
+	else if ((size_t)n >= len)
+		rc = -ENOSPC;
+	else {
+		memcpy(buf, pem, (size_t)n);
+		buf[n] = '\0';
+		rc = (int)n;
+	}
+	BIO_free(bio);
+	return rc;
+}
+
+void ccakit_implementation_id(uint8_t out[32])
+{
+	static const char name[] = CCAKIT_IMPLEMENTATION_NAME;
+	cose_sha256(name, sizeof(name) - 1, out);
 }
 
 struct platform *ccakit_machine_platform(struct ccakit_machine *m)

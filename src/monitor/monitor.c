@@ -28,6 +28,12 @@ static int64_t gtsi_transition(struct monitor *mon, uint64_t pa, enum pas from, 
 static void smc_from_realm(struct monitor *mon, struct smc_regs *r)
 {
 	switch (smccc_fid(r->x[0])) {
+	case RMM_ATTEST_GET_REALM_KEY:
+		psp_get_realm_key(mon, r);
+		return;
+	case RMM_ATTEST_GET_PLAT_TOKEN:
+		psp_get_plat_token(mon, r);
+		return;
 	case RMM_GTSI_DELEGATE:
 		r->x[0] = (uint64_t)gtsi_transition(mon, r->x[1], PAS_NS, PAS_REALM);
 		return;
@@ -91,7 +97,8 @@ void monitor_smc(struct monitor *mon, enum world from, unsigned pe, struct smc_r
 	regs->x[0] = SMC_UNKNOWN;
 }
 
-int monitor_boot(struct platform *plat, struct monitor **out, char *err, size_t errlen)
+int monitor_boot(struct platform *plat, const struct monitor_config *cfg, struct monitor **out,
+		 char *err, size_t errlen)
 {
 	struct monitor *mon = calloc(1, sizeof(*mon));
 	if (!mon) {
@@ -108,8 +115,19 @@ int monitor_boot(struct platform *plat, struct monitor **out, char *err, size_t 
 	for (uint64_t pa = mon->root_base; pa < mon->root_base + mon->root_size; pa += GRANULE_SIZE)
 		plat->iso->assign(plat, pa, PAS_ROOT);
 
-	int rc = rmm_boot(plat, mon, &mon->rmm, err, errlen);
+	int rc = psp_init(&mon->psp, cfg, err, errlen);
 	if (rc != 0) {
+		psp_fini(&mon->psp);
+		free(mon);
+		return rc;
+	}
+	const struct rmm_boot_manifest manifest = {
+		.version = RMM_BOOT_MANIFEST_VERSION,
+		.token_format = cfg->token_cmw ? RMM_TOKEN_FORMAT_CMW : RMM_TOKEN_FORMAT_CCA,
+	};
+	rc = rmm_boot(plat, mon, &manifest, &mon->rmm, err, errlen);
+	if (rc != 0) {
+		psp_fini(&mon->psp);
 		free(mon);
 		return rc;
 	}
@@ -122,5 +140,6 @@ void monitor_shutdown(struct monitor *mon)
 	if (!mon)
 		return;
 	rmm_shutdown(mon->rmm);
+	psp_fini(&mon->psp);
 	free(mon);
 }

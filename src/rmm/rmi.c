@@ -77,8 +77,8 @@ static uint64_t feature_register0(void)
 	/* LPA2, SVE and PMU are not offered: their fields stay zero. */
 }
 
-int rmm_boot(struct platform *plat, struct monitor *mon, struct rmm **out, char *err,
-	     size_t errlen)
+int rmm_boot(struct platform *plat, struct monitor *mon, const struct rmm_boot_manifest *manifest,
+	     struct rmm **out, char *err, size_t errlen)
 {
 	struct rmm *rmm = calloc(1, sizeof(*rmm));
 	if (!rmm) {
@@ -101,7 +101,7 @@ int rmm_boot(struct platform *plat, struct monitor *mon, struct rmm **out, char 
 		for (unsigned i = 0; i < plat->pe_count; i++)
 			pthread_mutex_init(&rmm->pes[i].lock, NULL);
 	if (!rmm->granules || !rmm->vmid_bitmap || !rmm->pes || !rmm->engines || !rmm->ns_maps ||
-	    measure_pe_init(rmm) != 0) {
+	    measure_pe_init(rmm) != 0 || attest_boot(rmm, manifest) != 0) {
 		snprintf(err, errlen, "cannot set up the RMM (out of memory or no SHA-2 provider)");
 		rmm_shutdown(rmm);
 		return -1;
@@ -114,6 +114,7 @@ void rmm_shutdown(struct rmm *rmm)
 {
 	if (!rmm)
 		return;
+	attest_shutdown(rmm);
 	if (rmm->pes) {
 		measure_pe_fini(rmm);
 		for (unsigned i = 0; i < rmm->plat->pe_count; i++)

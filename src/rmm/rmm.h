@@ -24,7 +24,9 @@
 #include <stdint.h>
 
 #include "ccakit/abi/rmi.h"
+#include "ccakit/abi/rmm_el3.h"
 #include "ccakit/abi/smccc.h"
+#include "ccakit/abi/token.h"
 #include "cpu/vcpu.h"
 #include "platform/platform.h"
 #include "cpu/vgic.h"
@@ -63,6 +65,20 @@ struct rmm_pe {
 	uint64_t slice_end; /* counter value at which the running REC's slice ends */
 };
 
+/* What the RMM holds for attestation (attest.c): obtained from EL3 at the
+ * first RSI_ATTESTATION_TOKEN_INIT of the boot, then the same for every
+ * realm token. */
+#define RMM_PLAT_TOKEN_MAX 2048
+struct rmm_attest {
+	pthread_mutex_t lock;
+	bool ready;
+	uint32_t token_format;                     /* RMM_TOKEN_FORMAT_* (boot manifest) */
+	struct evp_pkey_st *rak;                   /* the Realm Attestation Key */
+	uint8_t rak_cose_key[CCA_RAK_COSE_KEY_SIZE]; /* claim 44237's bytes */
+	uint8_t plat_token[RMM_PLAT_TOKEN_MAX];    /* bound to SHA-256(rak_cose_key) */
+	size_t plat_token_len;
+};
+
 struct rmm {
 	struct platform *plat;
 	struct monitor *mon;
@@ -85,6 +101,7 @@ struct rmm {
 	 * under realms_lock: GRANULE_DELEGATE scans their unprotected RTTs. */
 	pthread_mutex_t realms_lock;
 	uint64_t realms;
+	struct rmm_attest attest;
 };
 
 #define NS_MAPS_NOT_NS (UINT64_C(1) << 63)
@@ -92,8 +109,8 @@ struct rmm {
 /* A REC runs at most this long per REC_ENTER before an IRQ exit. */
 #define RMM_DEFAULT_SLICE_US 20000
 
-int rmm_boot(struct platform *plat, struct monitor *mon, struct rmm **out, char *err,
-	     size_t errlen);
+int rmm_boot(struct platform *plat, struct monitor *mon, const struct rmm_boot_manifest *manifest,
+	     struct rmm **out, char *err, size_t errlen);
 void rmm_shutdown(struct rmm *rmm);
 
 /* Entry from the monitor: an RMI call in X0..X17, results written back. */
@@ -311,6 +328,10 @@ void rec_engine_destroy(struct rmm *rmm, struct granule *g_rec);
 void realm_tlbi(struct rmm *rmm, uint64_t rd_addr);
 /* A physical interrupt for PE pe: a REC running there exits with IRQ. */
 void rmm_pe_interrupt(struct rmm *rmm, unsigned pe);
+/* Whether the REC running on PE pe must give the PE back to the host: a
+ * physical interrupt is pending or its time slice is over (what ends a
+ * run at the top of the run loop). Long RSI work checks it between steps. */
+bool rec_preempt_pending(struct rmm *rmm, unsigned pe);
 
 /* Where a realm IPA leads, for the RMM's own accesses to realm memory. */
 enum realm_ipa_state {
@@ -353,6 +374,8 @@ enum rsi_action {
 	RSI_ACTION_BUFFER_ABORT,   /* the buffer's IPA is not mapped yet: exit as an
 				      emulated stage-2 data abort at ipa, level; the
 				      SMC is executed again after the host maps it */
+	RSI_ACTION_IRQ,            /* answered (X0.. hold the results), and the REC
+				      exits with RMI_EXIT_IRQ: an interrupt is due */
 };
 
 struct rsi_outcome {
@@ -368,6 +391,21 @@ struct rsi_outcome {
  * into x. An RSI FID nobody implements gets SMC_UNKNOWN. */
 void rsi_handle(struct rmm *rmm, unsigned pe, struct rec *rec, struct rd *rd, uint64_t *x,
 		struct rsi_outcome *out);
+
+/* (rsi.c) The buffer at ipa an RSI call writes: true with *pa when it is
+ * mapped; else false with *status (ERROR_INPUT for RIPAS EMPTY, or SUCCESS
+ * with a BUFFER_ABORT outcome when the host has not mapped it yet). */
+bool realm_buffer(struct rmm *rmm, const struct rd *rd, uint64_t ipa, struct rsi_outcome *out,
+		  uint64_t *pa, uint64_t *status);
+
+/* ---- attestation (attest.c) ---- */
+
+int attest_boot(struct rmm *rmm, const struct rmm_boot_manifest *manifest);
+void attest_shutdown(struct rmm *rmm);
+/* RSI_ATTESTATION_TOKEN_INIT and _CONTINUE for `rec`: results in x. */
+void rsi_token_init(struct rmm *rmm, unsigned pe, struct rec *rec, struct rd *rd, uint64_t *x);
+void rsi_token_continue(struct rmm *rmm, unsigned pe, struct rec *rec, struct rd *rd, uint64_t *x,
+			struct rsi_outcome *out);
 
 /* ---- PSCI for realms (psci.c) ---- */
 

@@ -34,7 +34,7 @@ enum realm_ipa_state realm_ipa_lookup(struct rmm *rmm, const struct rd *rd, uint
  * when it is mapped; false otherwise, with *status to return: ERROR_INPUT
  * for RIPAS EMPTY, or SUCCESS with a BUFFER_ABORT outcome when the host has
  * not mapped it yet. */
-static bool realm_buffer(struct rmm *rmm, const struct rd *rd, uint64_t ipa,
+bool realm_buffer(struct rmm *rmm, const struct rd *rd, uint64_t ipa,
 			 struct rsi_outcome *out, uint64_t *pa, uint64_t *status)
 {
 	int level;
@@ -175,18 +175,6 @@ static uint64_t rsi_host_call(struct rmm *rmm, struct rd *rd, struct rec *rec, u
 	return RSI_SUCCESS;
 }
 
-static uint64_t rsi_token_continue(struct rd *rd, const uint64_t *x)
-{
-	uint64_t ipa = x[1], offset = x[2], size = x[3];
-	/* addr_align, addr_bound, offset_bound, size_overflow, size_bound */
-	if ((ipa & GRANULE_MASK) || !ipa_in_par(rd, ipa) || offset >= GRANULE_SIZE ||
-	    offset + size < offset || offset + size > GRANULE_SIZE)
-		return RSI_ERROR_INPUT;
-	/* No token operation can be in progress: RSI_ATTESTATION_TOKEN_INIT
-	 * cannot start one until the RMM holds an attestation key. */
-	return RSI_ERROR_STATE;
-}
-
 void rsi_handle(struct rmm *rmm, unsigned pe, struct rec *rec, struct rd *rd, uint64_t *x,
 		struct rsi_outcome *out)
 {
@@ -224,13 +212,11 @@ void rsi_handle(struct rmm *rmm, unsigned pe, struct rec *rec, struct rd *rd, ui
 		x[0] = rsi_host_call(rmm, rd, rec, x, out);
 		break;
 	case RSI_ATTESTATION_TOKEN_INIT:
-		/* No attestation key yet (the attestation issue brings the RAK
-		 * and the platform token): an internal failure. */
-		x[0] = RSI_ERROR_UNKNOWN;
+		rsi_token_init(rmm, pe, rec, rd, x);
 		return;
 	case RSI_ATTESTATION_TOKEN_CONTINUE:
-		x[0] = rsi_token_continue(rd, x);
-		return;
+		rsi_token_continue(rmm, pe, rec, rd, x, out);
+		break;
 	default:
 		x[0] = SMC_UNKNOWN;
 		return;

@@ -226,7 +226,7 @@ static void smc_rsi(struct run_ctx *c, uint64_t *x)
 	uint64_t args[11];
 	memcpy(args, x, sizeof(args));
 	rsi_handle(c->rmm, c->pe, c->rec, c->rd, x, &out);
-	trace_rsi(c, args, x, out.action != RSI_ACTION_DONE);
+	trace_rsi(c, args, x, out.action != RSI_ACTION_DONE && out.action != RSI_ACTION_IRQ);
 	switch (out.action) {
 	case RSI_ACTION_DONE:
 		vcpu_set_xs(c->v, 9, x); /* results are in X0..X8 */
@@ -243,6 +243,14 @@ static void smc_rsi(struct run_ctx *c, uint64_t *x)
 		c->exit->ripas_base = c->rec->ripas.addr;
 		c->exit->ripas_top = c->rec->ripas.top;
 		c->exit->ripas_value = (uint8_t)c->rec->ripas.value;
+		c->done = true;
+		return;
+	case RSI_ACTION_IRQ:
+		/* The realm has its answer (RSI_INCOMPLETE); the PE goes back
+		 * to the host for the interrupt, which this exit takes. */
+		vcpu_set_xs(c->v, 9, x);
+		__atomic_store_n(&c->rmm->pes[c->pe].irq, false, __ATOMIC_RELEASE);
+		c->exit->exit_reason = RMI_EXIT_IRQ;
 		c->done = true;
 		return;
 	case RSI_ACTION_BUFFER_ABORT:
@@ -670,6 +678,11 @@ static void handle_exit(struct run_ctx *c, struct vcpu_exit *e)
 static bool slice_over(struct rmm *rmm, unsigned pe)
 {
 	return vcpu_counter_now() >= rmm->pes[pe].slice_end;
+}
+
+bool rec_preempt_pending(struct rmm *rmm, unsigned pe)
+{
+	return __atomic_load_n(&rmm->pes[pe].irq, __ATOMIC_ACQUIRE) || slice_over(rmm, pe);
 }
 
 void rec_run(struct rmm *rmm, unsigned pe, struct granule *g_rec, struct rec *rec,

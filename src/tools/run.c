@@ -40,6 +40,16 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "ccakit run: %s\n(see 'ccakit run --help')\n", err);
 		return EXIT_USAGE;
 	}
+	/* The CPAK persists between runs, so that a verifier given its
+	 * public key once keeps verifying this platform's tokens. */
+	char cpak[4096];
+	if (!o.cpak && o.mode == VMM_MODE_REALM) {
+		if (vmm_default_cpak_path(cpak, sizeof(cpak), err, sizeof(err)) != 0) {
+			fprintf(stderr, "ccakit run: %s\n", err);
+			return EXIT_USAGE;
+		}
+		o.cpak = cpak;
+	}
 	/* With --json the console goes to stderr, so stdout is the JSON alone. */
 	struct vmm_io io = { .console = o.json ? stderr : stdout, .trace = stderr,
 			     .attest = &attest };

@@ -4,6 +4,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ccakit/abi/rmi.h"
@@ -22,6 +24,8 @@ enum common_id {
 	ID_HASH,
 	ID_RPV,
 	ID_RPV_HEX,
+	ID_CPAK,
+	ID_TOKEN_CMW,
 	ID_TRACE,
 	ID_JSON,
 	ID_HELP,
@@ -49,6 +53,14 @@ static const struct common_def common[] = {
 	  VMM_OPT_RPV },
 	{ { "realm-pv-hex", 0, "HEX", "the same in hex, up to 64 bytes (128 digits)", ID_RPV_HEX },
 	  VMM_OPT_RPV },
+	{ { "cpak", 0, "FILE",
+	    "the platform's attestation key (PEM, ECDSA P-384); made if missing (default "
+	    "${XDG_DATA_HOME:-~/.local/share}/ccakit/cpak.pem)",
+	    ID_CPAK },
+	  VMM_OPT_CPAK },
+	{ { "token-cmw", 0, NULL, "attestation tokens in the CMW collection form (tag 907)",
+	    ID_TOKEN_CMW },
+	  VMM_OPT_TOKEN_CMW },
 	{ { "trace", 0, NULL, "print every RMI call, REC exit and RSI call, decoded", ID_TRACE },
 	  VMM_OPT_TRACE },
 	{ { "json", 0, NULL, "machine-readable output", ID_JSON }, VMM_OPT_JSON },
@@ -311,6 +323,12 @@ static int apply(const struct vmm_options_command *cmd, const struct vmm_option_
 		seen->rpv_hex = true;
 		o->rpv_given = true;
 		return parse_rpv_hex(opt, v, o->rpv, err, errlen);
+	case ID_CPAK:
+		if (!*v)
+			return fail(err, errlen, "%s: empty file name", opt);
+		o->cpak = v;
+		return 0;
+	case ID_TOKEN_CMW: o->token_cmw = true; return 0;
 	case ID_TRACE: o->trace = true; return 0;
 	case ID_JSON: o->json = true; return 0;
 	case ID_HELP: return VMM_OPTIONS_HELP;
@@ -449,4 +467,24 @@ void vmm_options_usage(const struct vmm_options_command *cmd, FILE *f)
 		usage_line(f, &cmd->extra[i]);
 	usage_line(f, &common[NCOMMON - 1].def);
 	fprintf(f, "\nSizes take a K, M or G suffix; a bare number is MiB.\n");
+}
+
+int vmm_default_cpak_path(char *buf, size_t len, char *err, size_t errlen)
+{
+	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	int n;
+	if (xdg && xdg[0] == '/')
+		n = snprintf(buf, len, "%s/ccakit/cpak.pem", xdg);
+	else if (home && home[0])
+		n = snprintf(buf, len, "%s/.local/share/ccakit/cpak.pem", home);
+	else {
+		fail(err, errlen, "no place for the CPAK file: HOME and XDG_DATA_HOME are unset; "
+			      "give one with --cpak FILE");
+		return -ENOENT;
+	}
+	if (n < 0 || (size_t)n >= len) {
+		fail(err, errlen, "the CPAK file's default path is too long; give one with --cpak FILE");
+		return -ENAMETOOLONG;
+	}
+	return 0;
 }

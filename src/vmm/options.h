@@ -2,7 +2,8 @@
  *
  *   ccakit run [--realm | --normal] -k IMAGE.elf [-m 64M] [-c N]
  *              [--measurement-algo sha256|sha512]
- *              [--realm-pv STRING | --realm-pv-hex HEX] [--trace] [--json]
+ *              [--realm-pv STRING | --realm-pv-hex HEX] [--cpak FILE] [--token-cmw]
+ *              [--trace] [--json]
  *
  * spelled after kvmtool and QEMU (-k/--kernel, -m/--mem, -c/--cpus). Long
  * options take their value as `--opt VALUE` or `--opt=VALUE`, short ones as
@@ -56,6 +57,10 @@ struct vmm_options {
 	unsigned cpus;            /* -c: vCPUs (RECs) */
 	unsigned hash_algo;       /* RMI_HASH_SHA_256 or RMI_HASH_SHA_512 */
 	uint8_t rpv[VMM_RPV_SIZE]; /* realm personalization value, zero padded */
+	const char *cpak;         /* --cpak: the CPAK's PEM file (made if missing), into argv;
+				     NULL: a key for this run alone (the command picks the
+				     default file: vmm_default_cpak_path) */
+	bool token_cmw;           /* --token-cmw: tokens in the CMW collection (tag 907) */
 	bool trace;               /* --trace: every RMI call, REC exit, RSI call */
 	bool json;                /* --json: machine-readable output */
 	/* what was given explicitly */
@@ -71,6 +76,8 @@ struct vmm_options {
 #define VMM_OPT_RPV (1u << 5)        /* --realm-pv, --realm-pv-hex */
 #define VMM_OPT_TRACE (1u << 6)      /* --trace */
 #define VMM_OPT_JSON (1u << 7)       /* --json */
+#define VMM_OPT_CPAK (1u << 8)       /* --cpak */
+#define VMM_OPT_TOKEN_CMW (1u << 9)  /* --token-cmw */
 
 /* An option a command adds to the common ones. */
 struct vmm_option_def {
@@ -121,6 +128,13 @@ int vmm_parse_size(const char *s, uint64_t *bytes);
  * opt in err. */
 int vmm_parse_hex(const char *opt, const char *v, uint8_t *out, size_t max, size_t *n,
 		  char *err, size_t errlen);
+
+/* The CPAK file used when --cpak is not given:
+ * ${XDG_DATA_HOME:-$HOME/.local/share}/ccakit/cpak.pem (an XDG_DATA_HOME
+ * that is not an absolute path is ignored, as the XDG spec says). Returns 0,
+ * or -ENOENT with a sentence in err when neither variable helps, or
+ * -ENAMETOOLONG. */
+int vmm_default_cpak_path(char *buf, size_t len, char *err, size_t errlen);
 
 /* The measurement algorithm's name ("sha256", "sha512"). */
 const char *vmm_hash_algo_name(unsigned hash_algo);

@@ -137,7 +137,8 @@ static void trace_rsi(void *ctx, const struct ccakit_rsi_event *ev)
 		return;
 	}
 	fprintf(vm->trace, ") = %s", rsi_status_name(ev->ret[0]));
-	if (call && ev->ret[0] == RSI_SUCCESS && call->nret) {
+	/* CONTINUE's RSI_INCOMPLETE carries X1 (bytes written) too. */
+	if (call && (ev->ret[0] == RSI_SUCCESS || ev->ret[0] == RSI_INCOMPLETE) && call->nret) {
 		fputs(" (", vm->trace);
 		for (unsigned i = 1; i <= call->nret; i++)
 			fprintf(vm->trace, "%s0x%llx", i > 1 ? ", " : "",
@@ -580,8 +581,14 @@ static int build(struct vm *vm, struct vmm_elf_image *img, struct vmm_plan *plan
 		hc.machine.rsi_trace = trace_rsi;
 		hc.machine.rsi_trace_ctx = vm;
 	}
+	hc.machine.cpak_path = o->cpak;
+	hc.machine.cpak_create = true;
+	hc.machine.token_cmw = o->token_cmw;
 	if ((rc = host_create(&hc, &vm->h, vm->err, vm->errlen)))
 		return rc;
+	if (ccakit_machine_cpak_created(host_machine(vm->h)))
+		fprintf(vm->trace, "ccakit: created a development CPAK (platform attestation key) "
+				   "in %s\n", o->cpak);
 	if (o->mode == VMM_MODE_NORMAL)
 		return build_normal(vm, plan);
 	if ((rc = host_realm_build(vm->h, &plan->layout, &vm->r)) ||

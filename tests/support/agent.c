@@ -33,34 +33,38 @@ static const uint32_t agent_main[] = {
 	0xa9418f82, /*           ldp  x2, x3, [x28, #24] */
 	0xa9429784, /*           ldp  x4, x5, [x28, #40] */
 	0xa9439f86, /*           ldp  x6, x7, [x28, #56] */
+	0xf9402788, /*           ldr  x8, [x28, #72]       a8 */
 	0xf100053f, /*           cmp  x9, #1 */
-	0x540001e0, /*           b.eq op_smc */
+	0x54000220, /*           b.eq op_smc */
 	0xf100093f, /*           cmp  x9, #2 */
-	0x54000260, /*           b.eq op_load */
+	0x540002c0, /*           b.eq op_load */
 	0xf1000d3f, /*           cmp  x9, #3 */
-	0x540002a0, /*           b.eq op_store */
+	0x54000300, /*           b.eq op_store */
 	0xf100113f, /*           cmp  x9, #4 */
-	0x540002a0, /*           b.eq op_sum */
+	0x54000300, /*           b.eq op_sum */
 	0xf100153f, /*           cmp  x9, #5 */
-	0x54000360, /*           b.eq op_spin */
+	0x540003c0, /*           b.eq op_spin */
 	0xf100193f, /*           cmp  x9, #6 */
-	0x54000400, /*           b.eq op_wfi */
+	0x54000460, /*           b.eq op_wfi */
 	0xf1001d3f, /*           cmp  x9, #7 */
-	0x54000400, /*           b.eq op_cload */
+	0x54000460, /*           b.eq op_cload */
+	0xf100213f, /*           cmp  x9, #8 */
+	0x54000500, /*           b.eq op_copy */
 	0xf9000369, /* done:     str  x9, [x27]            the doorbell */
-	0x17ffffec, /*           b    loop */
+	0x17ffffe9, /*           b    loop */
 	0xd4000003, /* op_smc:   smc  #0 */
 	0xa9100780, /*           stp  x0, x1, [x28, #256]  r[0..7] */
 	0xa9110f82, /*           stp  x2, x3, [x28, #272] */
 	0xa9121784, /*           stp  x4, x5, [x28, #288] */
 	0xa9131f86, /*           stp  x6, x7, [x28, #304] */
-	0x17fffff9, /*           b    done */
+	0xf900a388, /*           str  x8, [x28, #320]      r8 */
+	0x17fffff8, /*           b    done */
 	0xd280000a, /* op_load:  mov  x10, #0              (0 if the load faults) */
 	0xf940000a, /*           ldr  x10, [x0] */
 	0xf900838a, /*           str  x10, [x28, #256] */
-	0x17fffff5, /*           b    done */
+	0x17fffff4, /*           b    done */
 	0xf9000001, /* op_store: str  x1, [x0] */
-	0x17fffff3, /*           b    done */
+	0x17fffff2, /*           b    done */
 	0xd280000a, /* op_sum:   mov  x10, #0 */
 	0x8b010001, /*           add  x1, x0, x1 */
 	0xf840840b, /* 1:        ldr  x11, [x0], #8 */
@@ -68,23 +72,29 @@ static const uint32_t agent_main[] = {
 	0xeb01001f, /*           cmp  x0, x1 */
 	0x54ffffa1, /*           b.ne 1b */
 	0xf900838a, /*           str  x10, [x28, #256] */
-	0x17ffffeb, /*           b    done */
+	0x17ffffea, /*           b    done */
 	0xd280000a, /* op_spin:  mov  x10, #0 */
 	0x9100054a, /* 2:        add  x10, x10, #1 */
 	0xf900c38a, /*           str  x10, [x28, #384]     spins */
 	0xf940038b, /*           ldr  x11, [x28] */
 	0xf100157f, /*           cmp  x11, #5 */
 	0x54ffff80, /*           b.eq 2b */
-	0x17ffffd1, /*           b    loop */
+	0x17ffffcd, /*           b    loop */
 	0xd503207f, /* op_wfi:   wfi */
-	0x17ffffe2, /*           b    done */
+	0x17ffffe1, /*           b    done */
 	0xd280000a, /* op_cload: mov  x10, #0              (0 if the load faults) */
 	0xf940ef8c, /*           ldr  x12, [x28, #472]     steps: once per command */
 	0x9100058c, /*           add  x12, x12, #1 */
 	0xf900ef8c, /*           str  x12, [x28, #472] */
 	0xf940000a, /*           ldr  x10, [x0] */
 	0xf900838a, /*           str  x10, [x28, #256] */
-	0x17ffffdb, /*           b    done */
+	0x17ffffda, /*           b    done */
+	0xb4fffb22, /* op_copy:  cbz  x2, done */
+	0xf840840a, /* 3:        ldr  x10, [x0], #8 */
+	0xf800842a, /*           str  x10, [x1], #8 */
+	0xf1002042, /*           subs x2, x2, #8 */
+	0x54ffffa1, /*           b.ne 3b */
+	0x17ffffd4, /*           b    done */
 };
 
 /* At vectors + 0x200: a synchronous exception at EL1 (SP_ELx). X13..X15
@@ -103,10 +113,13 @@ static const uint32_t agent_sync_vector[] = {
 };
 
 _Static_assert(offsetof(struct agent_mbox, a) == 0x08, "agent reads a[] at 8");
+_Static_assert(offsetof(struct agent_mbox, a8) == 0x48, "agent reads a8 at 72");
 _Static_assert(offsetof(struct agent_mbox, r) == 0x100, "agent writes r[] at 256");
+_Static_assert(offsetof(struct agent_mbox, r8) == 0x140, "agent writes r8 at 320");
 _Static_assert(offsetof(struct agent_mbox, spins) == 0x180, "agent counts at 384");
 _Static_assert(offsetof(struct agent_mbox, exc_esr) == 0x1c0, "agent records at 448");
 _Static_assert(offsetof(struct agent_mbox, steps) == 0x1d8, "agent counts steps at 472");
+_Static_assert(offsetof(struct agent_mbox, copy) % 8 == 0, "AGENT_COPY stores words");
 _Static_assert(sizeof(struct agent_mbox) <= GRANULE_SIZE, "a mailbox is a page");
 
 uint64_t agent_sum(const uint64_t *words, size_t n)
@@ -283,6 +296,7 @@ void ta_post(struct tagent *a, unsigned i, uint64_t op, const uint64_t args[8])
 		m->a[k] = args ? args[k] : 0;
 		m->r[k] = 0;
 	}
+	m->a8 = m->r8 = 0;
 	m->exc_esr = m->exc_far = m->exc_count = 0;
 	m->steps = 0;
 	__atomic_store_n(&m->op, op, __ATOMIC_RELEASE);
@@ -375,6 +389,22 @@ void ta_check_data(struct tagent *a, unsigned i)
 	if (sum != ta_data_sum(a))
 		fail_msg("REC %u sums the realm's data pages to 0x%016llx, built as 0x%016llx", i,
 			 (unsigned long long)sum, (unsigned long long)ta_data_sum(a));
+}
+
+void ta_copy_out(struct tagent *a, unsigned i, uint64_t ipa, void *buf, size_t len)
+{
+	struct agent_mbox *m = ta_mbox(a, i);
+	uint8_t *out = buf;
+	for (size_t done = 0; done < len;) {
+		size_t n = len - done < sizeof(m->copy) ? len - done : sizeof(m->copy);
+		size_t words = (n + 7) / 8 * 8;
+		const uint64_t args[8] = { ipa + done,
+					   ta_mbox_ipa(a, i) + offsetof(struct agent_mbox, copy),
+					   words };
+		expect_doorbell(a, i, ta_cmd(a, i, AGENT_COPY, args));
+		memcpy(out + done, m->copy, n);
+		done += n;
+	}
 }
 
 /* ---- a REC spinning on another PE ---- */

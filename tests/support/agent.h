@@ -24,6 +24,7 @@
 #define CCAKIT_TEST_AGENT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "harness.h"
@@ -37,7 +38,7 @@
 /* Commands. Arguments a[0..7]; results r[0..7]. */
 enum agent_op {
 	AGENT_NOP = 0,   /* rings the doorbell */
-	AGENT_SMC = 1,   /* X0..X7 = a[0..7]; SMC #0; r[0..7] = X0..X7 */
+	AGENT_SMC = 1,   /* X0..X7 = a[0..7], X8 = a8; SMC #0; r[0..7] = X0..X7, r8 = X8 */
 	AGENT_LOAD = 2,  /* r[0] = 64-bit load from IPA a[0] (0 if it faulted) */
 	AGENT_STORE = 3, /* 64-bit store of a[1] to IPA a[0] */
 	AGENT_SUM = 4,   /* r[0] = agent_sum over [a[0], a[0] + a[1]), a[1] a non-zero
@@ -47,21 +48,27 @@ enum agent_op {
 	AGENT_WFI = 6,   /* WFI (the tests trap it: a WFx exit) */
 	AGENT_COUNTED_LOAD = 7, /* steps += 1, then AGENT_LOAD, in one translation block:
 				   steps says how often the code before the load ran */
+	AGENT_COPY = 8,  /* copies a[2] bytes (a multiple of 8) from IPA a[0] to IPA a[1],
+			    a word at a time */
 };
 
 /* The mailbox page, as the agent reads and writes it. */
 struct agent_mbox {
 	uint64_t op;
 	uint64_t a[8];
-	uint8_t pad0[0x100 - 0x48];
+	uint64_t a8;     /* X8 for AGENT_SMC (ta_post clears it; set it after) */
+	uint8_t pad0[0x100 - 0x50];
 	uint64_t r[8];
-	uint8_t pad1[0x180 - 0x140];
+	uint64_t r8;
+	uint8_t pad1[0x180 - 0x148];
 	uint64_t spins;
 	uint8_t pad2[0x1c0 - 0x188];
 	uint64_t exc_esr;   /* of the last synchronous exception the agent took */
 	uint64_t exc_far;
 	uint64_t exc_count; /* exceptions taken */
 	uint64_t steps;     /* AGENT_COUNTED_LOAD's count (ta_post clears it) */
+	uint8_t pad3[0x800 - 0x1e0];
+	uint8_t copy[0x800]; /* where ta_copy_out has the agent copy to */
 };
 
 struct tagent {
@@ -143,6 +150,9 @@ uint64_t ta_do(struct tagent *a, unsigned i, uint64_t op, uint64_t a0, uint64_t 
  * in out (may be NULL); returns X0. */
 uint64_t ta_smc(struct tagent *a, unsigned i, uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3,
 		uint64_t a4, uint64_t out[4]);
+/* Has REC i's agent copy len bytes of its memory at ipa (protected, so
+ * the host cannot read it) to its mailbox, and from there into buf. */
+void ta_copy_out(struct tagent *a, unsigned i, uint64_t ipa, void *buf, size_t len);
 /* Asserts that REC i's agent sums the data pages to what they were built
  * with: the realm's memory is intact and its code runs. */
 void ta_check_data(struct tagent *a, unsigned i);

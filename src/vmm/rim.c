@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 
 #include "ccakit/abi/rmi.h"
+#include "ccakit/machine.h"
 #include "vmm/plan.h"
 #include "vmm/rim.h"
 
@@ -240,11 +241,24 @@ char *vmm_measurement_refvals_json(const struct vmm_measurement *m)
 				  hex(m->rim, m->rim_len), "extensible-measurements", rems,
 				  "personalization-value", hex(m->rpv, sizeof(m->rpv)),
 				  "rak-hash-algorithm", RAK_HASH_ALGORITHM);
-	json_t *root = json_pack("{s:[o]}", "realm", realm);
-	/* The "platform" entry (implementation id, the firmware's software
-	 * components) goes here, next to "realm", once the monitor exposes
-	 * the measurements of the platform it boots: until then the file
-	 * appraises the realm token alone. */
+	/* The platform: ccakit's implementation id and the firmware it boots,
+	 * as this build measured it (claim 2399). The configuration is left
+	 * out (any): it depends on the machine's DRAM and PEs, not the realm. */
+	uint8_t impl[32];
+	ccakit_implementation_id(impl);
+	const struct ccakit_firmware_component *fw;
+	size_t nfw = ccakit_firmware_components(&fw);
+	json_t *sw = json_array();
+	for (size_t i = 0; sw && i < nfw; i++)
+		json_array_append_new(sw, json_pack("{s:s, s:o, s:o, s:s}", "component-type",
+						    fw[i].type, "measurement-value",
+						    hex(fw[i].measurement, sizeof(fw[i].measurement)),
+						    "signer-id",
+						    hex(fw[i].signer_id, sizeof(fw[i].signer_id)),
+						    "version", fw[i].version));
+	json_t *platform = json_pack("{s:o, s:o}", "implementation-id", hex(impl, sizeof(impl)),
+				     "sw-components", sw);
+	json_t *root = json_pack("{s:[o], s:[o]}", "platform", platform, "realm", realm);
 	char *s = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(root);
 	return s;

@@ -1,14 +1,19 @@
 /* `ccakit demo`: one realm's life through the host library, with every RMI
  * call traced, a malicious host stopped by the granule protection check, and
  * a teardown that gives every granule back to the normal world. */
+#include <errno.h>
+#include <openssl/rand.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "ccakit/token.h"
 #include "host/host.h"
 #include "tools/tools.h"
+#include "vmm/rim.h"
 #include "vmm/run.h"
 
 #define DEMO_DRAM (UINT64_C(64) << 20)
@@ -187,17 +192,17 @@ static int demo(void)
 	return ok && isolated ? 0 : 1;
 }
 
-/* The hello example, built next to this binary (build/guest/hello.elf). */
-static bool hello_path(char *buf, size_t len)
+/* A guest example, built next to this binary (build/guest/NAME.elf). */
+static bool example_path(const char *name, char *buf, size_t len)
 {
 	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
 	if (n <= 0)
 		return false;
 	buf[n] = '\0';
 	char *slash = strrchr(buf, '/');
-	if (!slash || (size_t)(slash - buf) + sizeof("/guest/hello.elf") > len)
+	if (!slash || (size_t)(slash - buf) + strlen("/guest/.elf") + strlen(name) + 1 > len)
 		return false;
-	strcpy(slash, "/guest/hello.elf");
+	sprintf(slash, "/guest/%s.elf", name);
 	return access(buf, R_OK) == 0;
 }
 
@@ -207,7 +212,7 @@ static int demo_run(void)
 	char path[4096], err[VMM_RUN_ERR_MAX];
 	printf("\n%s5. a realm that runs: `ccakit run -k hello.elf`%s\n", bold ? "\033[1m" : "",
 	       bold ? "\033[0m" : "");
-	if (!hello_path(path, sizeof(path))) {
+	if (!example_path("hello", path, sizeof(path))) {
 		printf("  > the guest examples are not built next to this binary: run `make demo`\n");
 		return 1;
 	}
@@ -247,6 +252,125 @@ static int demo_run(void)
 	return ok ? 0 : 1;
 }
 
+static void print_console(const char *console)
+{
+	for (const char *line = console; line && *line;) {
+		const char *end = strchr(line, '\n');
+		printf("  | %.*s\n", (int)(end ? end - line : (long)strlen(line)), line);
+		line = end ? end + 1 : line + strlen(line);
+	}
+}
+
+/* 6: attest, run as a realm: its token verified with the platform's CPAK
+ * and appraised against what `ccakit measure` predicts, RIM included. */
+static int demo_attest(void)
+{
+	char path[4096], cpak_path[4096], token_path[] = "/tmp/ccakit-demo-token-XXXXXX";
+	char err[VMM_RUN_ERR_MAX];
+	printf("\n%s6. a realm that attests: `ccakit run -k attest.elf --challenge HEX "
+	       "--token-out FILE`,\n   then `ccakit token appraise FILE --cpak KEY --ref "
+	       "<(ccakit measure -k attest.elf --json)`%s\n",
+	       bold ? "\033[1m" : "", bold ? "\033[0m" : "");
+	if (!example_path("attest", path, sizeof(path))) {
+		printf("  > the guest examples are not built next to this binary: run `make demo`\n");
+		return 1;
+	}
+	if (vmm_default_cpak_path(cpak_path, sizeof(cpak_path), err, sizeof(err)) != 0) {
+		printf("  > FAILED: %s\n", err);
+		return 1;
+	}
+	int fd = mkstemp(token_path);
+	if (fd < 0) {
+		printf("  > FAILED: cannot make a temporary file: %s\n", strerror(errno));
+		return 1;
+	}
+	close(fd);
+
+	/* The relying party's challenge: fresh, so the token cannot be a
+	 * replay. */
+	struct vmm_attest_config attest = { .challenge_given = true, .token_out = token_path };
+	if (RAND_bytes(attest.challenge, sizeof(attest.challenge)) != 1) {
+		printf("  > FAILED: no random challenge\n");
+		unlink(token_path);
+		return 1;
+	}
+	struct vmm_options o = { .mode = VMM_MODE_REALM, .kernel = path,
+				 .mem_size = VMM_MEM_DEFAULT, .cpus = 1, .cpak = cpak_path };
+	struct vmm_io io = { .console = NULL, .capture = 4096, .attest = &attest };
+	struct vmm_run_result res;
+	struct vmm_measurement m;
+	struct ccakit_token *t = NULL;
+	struct ccakit_cpak *k = NULL;
+	struct ccakit_refvals *rv = NULL;
+	struct ccakit_appraisal *a = NULL;
+	char *json = NULL;
+	bool ran = false, ok = false;
+	if (vmm_run(&o, &io, &res, err, sizeof(err)) != 0) {
+		printf("  > FAILED: %s\n", err);
+		goto out;
+	}
+	ran = true;
+	printf("  > the realm's console:\n");
+	print_console(res.console);
+	if (!res.status_reported || res.status != 0) {
+		printf("  > FAILED: the realm exited with status %u\n", res.status);
+		goto out;
+	}
+	if (vmm_measure(&o, &m, err, sizeof(err)) != 0 ||
+	    !(json = vmm_measurement_refvals_json(&m))) {
+		printf("  > FAILED: measure: %s\n", json ? err : "out of memory");
+		goto out;
+	}
+	printf("  > `ccakit measure` predicts the RIM ");
+	for (size_t i = 0; i < m.rim_len; i++)
+		printf("%02x", m.rim[i]);
+	printf("\n");
+	if (ccakit_token_load(token_path, &t, err, sizeof(err)) ||
+	    ccakit_cpak_load(cpak_path, &k, err, sizeof(err)) ||
+	    ccakit_refvals_parse(json, strlen(json), &rv, err, sizeof(err))) {
+		printf("  > FAILED: %s\n", err);
+		goto out;
+	}
+	struct stat st_token;
+	printf("  > the token: %lld bytes, handed over by the guest (host call 0xCC04)\n",
+	       stat(token_path, &st_token) == 0 ? (long long)st_token.st_size : -1LL);
+	if (ccakit_token_verify(t, k, NULL, NULL, err, sizeof(err))) {
+		printf("  > NOT VERIFIED: %s\n", err);
+		goto out;
+	}
+	printf("  > verified: the platform signature with the CPAK in %s, the realm's with\n"
+	       "    its RAK, and the binding between them\n", cpak_path);
+	if (memcmp(t->realm.challenge.ptr, attest.challenge, sizeof(attest.challenge)) != 0) {
+		printf("  > FAILED: the token answers another challenge\n");
+		goto out;
+	}
+	printf("  > the token carries our challenge\n");
+	int st = ccakit_token_appraise(t, rv, &a, err, sizeof(err));
+	const struct ccakit_appraisal_part *parts[2] = { a ? &a->platform : NULL,
+							 a ? &a->realm : NULL };
+	for (unsigned p = 0; p < 2 && a; p++)
+		for (size_t i = 0; i < parts[p]->item_count; i++)
+			printf("    %-6s %s%s%s\n", parts[p]->items[i].matched ? "ok" : "DIFFER",
+			       parts[p]->items[i].claim, parts[p]->items[i].matched ? "" : ": ",
+			       parts[p]->items[i].detail);
+	if (st != CCAKIT_TOKEN_OK) {
+		printf("  > NOT APPRAISED: %s\n", err);
+		goto out;
+	}
+	printf("  > appraised: the RIM in the token is the one `ccakit measure` predicted\n");
+	ok = true;
+out:
+	ccakit_appraisal_free(a);
+	ccakit_refvals_free(rv);
+	ccakit_cpak_free(k);
+	ccakit_token_free(t);
+	free(json);
+	if (ran)
+		vmm_run_result_free(&res);
+	unlink(token_path);
+	return ok ? 0 : 1;
+}
+
 int cmd_demo(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
@@ -260,5 +384,6 @@ int cmd_demo(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	int rc = demo();
-	return demo_run() || rc;
+	rc |= demo_run();
+	return demo_attest() || rc;
 }

@@ -1,12 +1,16 @@
 /* The guest examples, run as realms by the VMM (`ccakit run`'s engine): each
  * ends with status 0 and says what it checked. */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "harness.h"
 
 #include "ccakit/abi/rmi.h"
 #include "ccakit/guest.h"
+#include "ccakit/token.h"
+#include "vmm/rim.h"
 #include "vmm/run.h"
 
 static struct vmm_run_result run_example(const char *name, unsigned cpus, unsigned hash_algo)
@@ -171,6 +175,66 @@ static void highva_runs_from_the_upper_half_of_the_address_space(void **state)
 	vmm_run_result_free(&res);
 }
 
+/* The attest example end to end, as `make demo` shows it: the token the
+ * guest hands over verifies with the platform's CPAK, answers the
+ * challenge given, and appraises against `ccakit measure`'s reference
+ * values, RIM included: the prediction and the realm agree. SHA-256 and
+ * SHA-512 realms, 1 and 2 vCPUs. */
+static void attest_token_verifies_and_matches_what_measure_predicts(void **state)
+{
+	(void)state;
+	static const struct { unsigned hash_algo, cpus; } cases[] = {
+		{ RMI_HASH_SHA_256, 1 }, { RMI_HASH_SHA_512, 2 },
+	};
+	char dir[] = "/tmp/ccakit-attest-XXXXXX", cpak[64], token[64], path[512];
+	char err[VMM_RUN_ERR_MAX];
+	assert_non_null(mkdtemp(dir));
+	snprintf(cpak, sizeof(cpak), "%s/cpak.pem", dir);
+	snprintf(token, sizeof(token), "%s/token.cbor", dir);
+	snprintf(path, sizeof(path), "%s/attest.elf", CCAKIT_GUEST_DIR);
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct vmm_attest_config attest = { .challenge_given = true, .token_out = token };
+		for (size_t i = 0; i < sizeof(attest.challenge); i++)
+			attest.challenge[i] = (uint8_t)(i * 7 + c);
+		struct vmm_options o = { .mode = VMM_MODE_REALM, .kernel = path,
+					 .mem_size = VMM_MEM_DEFAULT, .cpus = cases[c].cpus,
+					 .hash_algo = cases[c].hash_algo, .cpak = cpak };
+		struct vmm_io io = { .console = NULL, .capture = 1 << 16, .attest = &attest };
+		struct vmm_run_result res;
+		if (vmm_run(&o, &io, &res, err, sizeof(err)) != 0)
+			fail_msg("attest: %s", err);
+		expect_success(&res);
+		expect_output(&res, "attest: token handed to the host");
+
+		struct vmm_measurement m;
+		assert_int_equal(vmm_measure(&o, &m, err, sizeof(err)), 0);
+		char *json = vmm_measurement_refvals_json(&m);
+		struct ccakit_token *t;
+		struct ccakit_cpak *k;
+		struct ccakit_refvals *rv;
+		assert_int_equal(ccakit_token_load(token, &t, err, sizeof(err)), CCAKIT_TOKEN_OK);
+		assert_int_equal(ccakit_cpak_load(cpak, &k, err, sizeof(err)), CCAKIT_TOKEN_OK);
+		assert_int_equal(ccakit_refvals_parse(json, strlen(json), &rv, err, sizeof(err)),
+				 CCAKIT_TOKEN_OK);
+		if (ccakit_token_verify(t, k, NULL, NULL, err, sizeof(err)) != CCAKIT_TOKEN_OK)
+			fail_msg("not verified: %s", err);
+		assert_memory_equal(t->realm.challenge.ptr, attest.challenge,
+				    sizeof(attest.challenge));
+		assert_int_equal(t->realm.initial_measurement.len, m.rim_len);
+		assert_memory_equal(t->realm.initial_measurement.ptr, m.rim, m.rim_len);
+		if (ccakit_token_appraise(t, rv, NULL, err, sizeof(err)) != CCAKIT_TOKEN_OK)
+			fail_msg("not appraised: %s", err);
+		ccakit_refvals_free(rv);
+		ccakit_cpak_free(k);
+		ccakit_token_free(t);
+		free(json);
+		vmm_run_result_free(&res);
+	}
+	unlink(token);
+	unlink(cpak);
+	rmdir(dir);
+}
+
 static void a_missing_image_is_a_clear_error(void **state)
 {
 	(void)state;
@@ -197,6 +261,7 @@ int main(void)
 		cmocka_unit_test(rsi_errors_gets_the_specified_status_for_each_bad_call),
 		cmocka_unit_test(sleep_wakes_on_the_virtual_timer_after_the_time_asked),
 		cmocka_unit_test(highva_runs_from_the_upper_half_of_the_address_space),
+		cmocka_unit_test(attest_token_verifies_and_matches_what_measure_predicts),
 		cmocka_unit_test(a_missing_image_is_a_clear_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

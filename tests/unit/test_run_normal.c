@@ -90,7 +90,7 @@ static void highva_runs_from_the_upper_half_in_a_normal_vm(void **state)
 static void realm_only_examples_say_so_and_skip(void **state)
 {
 	(void)state;
-	static const char *const names[] = { "measure", "ripas", "faults", "rsi_errors" };
+	static const char *const names[] = { "measure", "ripas", "faults", "rsi_errors", "attest" };
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		struct vmm_run_result res = run_status(names[i], 1, GUEST_EXIT_SKIPPED);
 		expect_output(&res, "not a realm");

@@ -103,5 +103,10 @@ size_t cpak_count(const struct ccakit_cpak *k);
 EVP_PKEY *cpak_key(const struct ccakit_cpak *k, size_t i, const struct ccakit_bytes **impl_id,
 		   const struct ccakit_bytes **inst_id);
 bool cpak_is_list(const struct ccakit_cpak *k);
+/* Whether this CPAK's anchor has verified exactly this platform Sign1
+ * before, and remembering that it has (a few, most recent kept). */
+bool cpak_verified(const struct ccakit_cpak *k, size_t anchor, const struct ccakit_cose_sign1 *s);
+void cpak_remember_verified(const struct ccakit_cpak *k, size_t anchor,
+			    const struct ccakit_cose_sign1 *s);
 
 #endif

@@ -77,10 +77,14 @@ int ccakit_token_verify(const struct ccakit_token *t, const struct ccakit_cpak *
 	char keyname[48] = "the CPAK";
 	if (r.anchor >= 0)
 		snprintf(keyname, sizeof(keyname), "the CPAK of trust anchor %d", r.anchor);
-	rc = cose_sign1_verify(&t->platform_sign1, cpak_key, "platform token", keyname, err,
-			       errlen);
-	if (rc)
-		goto out;
+	size_t anchor = r.anchor >= 0 ? (size_t)r.anchor : 0;
+	if (!cpak_verified(cpak, anchor, &t->platform_sign1)) {
+		rc = cose_sign1_verify(&t->platform_sign1, cpak_key, "platform token", keyname,
+				       err, errlen);
+		if (rc)
+			goto out;
+		cpak_remember_verified(cpak, anchor, &t->platform_sign1);
+	}
 	r.platform_signature_ok = true;
 	if (!t->has_realm)
 		goto out;

@@ -228,6 +228,41 @@ static void cpak_refuses_unusable_keys(void **state)
 }
 
 /* The RIM of the trustee token, a byte pattern found once in the file. */
+/* A CPAK remembers the platform tokens it has verified (every realm token
+ * of a platform carries the same one), but only those exact bytes: after
+ * a good token has been verified twice with one key object, a token whose
+ * platform payload or platform signature differs by one bit still fails. */
+static void a_remembered_platform_token_is_only_that_one(void **state)
+{
+	(void)state;
+	size_t len;
+	uint8_t *good = fixture_read("trustee/cca-example-token.cbor", &len);
+	struct ccakit_cpak *k = fixture_cpak("trustee/cpak-pub.json");
+	struct ccakit_token *t;
+	assert_int_equal(ccakit_token_decode(good, len, &t, err, sizeof(err)), 0);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(ccakit_token_verify(t, k, NULL, NULL, err, sizeof(err)), 0);
+	/* Offsets of the platform token's signature and payload in the file:
+	 * the decoded byte strings point into a copy, so find them by content. */
+	uint8_t *sig = memmem(good, len, t->platform_sign1.signature.ptr, 16);
+	uint8_t *pay = memmem(good, len, t->platform.challenge.ptr, 16); /* a signed claim */
+	assert_non_null(sig);
+	assert_non_null(pay);
+	ccakit_token_free(t);
+	uint8_t *flips[] = { sig + 5, pay + 3 };
+	for (size_t f = 0; f < 2; f++) {
+		*flips[f] ^= 0x10;
+		assert_int_equal(ccakit_token_decode(good, len, &t, err, sizeof(err)), 0);
+		assert_int_equal(ccakit_token_verify(t, k, NULL, NULL, err, sizeof(err)),
+				 CCAKIT_TOKEN_ERR_SIGNATURE);
+		assert_contains(err, "platform token");
+		ccakit_token_free(t);
+		*flips[f] ^= 0x10;
+	}
+	ccakit_cpak_free(k);
+	free(good);
+}
+
 static void verify_detects_a_changed_claim(void **state)
 {
 	(void)state;
@@ -310,6 +345,7 @@ int main(void)
 		cmocka_unit_test(verify_rejects_another_cpak),
 		cmocka_unit_test(cpak_reads_pem_public_key),
 		cmocka_unit_test(cpak_refuses_unusable_keys),
+		cmocka_unit_test(a_remembered_platform_token_is_only_that_one),
 		cmocka_unit_test(verify_detects_a_changed_claim),
 		cmocka_unit_test(verify_accepts_hex_text),
 		cmocka_unit_test(verify_picks_the_anchor_for_the_platform),

@@ -168,6 +168,11 @@ struct ta_spinner *ta_spin_start(struct tagent *a, unsigned pe, unsigned i);
  * agent count before and after it. Returns fn's X0. */
 uint64_t ta_while_spinning(struct ta_spinner *s, uint64_t (*fn)(void *ctx), void *ctx,
 			   bool *certain);
+/* How often a test retries ta_while_spinning before it gives up on being
+ * certain: each try is short on an idle machine, where one or two do; on a
+ * heavily loaded one (ctest -j beside other builds) the spinner's thread
+ * may be off the CPU for whole slices, and 50 tries were seen to fail. */
+#define TA_CERTAIN_TRIES 1000
 /* Waits (up to seconds) until the spinner's REC has been preempted at
  * least once (an IRQ exit) and re-entered; false if it never was. */
 bool ta_spin_wait_preempted(struct ta_spinner *s);

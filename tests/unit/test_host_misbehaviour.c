@@ -434,7 +434,7 @@ static void rec_enter_fails_when_another_pe_runs_the_rec(void **state)
 	struct rmi_rec_run *run1 = tm_ptr(t, c.run);
 	struct ta_spinner *s = ta_spin_start(&a, 0, 0);
 	unsigned certain_refusals = 0;
-	for (unsigned tries = 0; tries < 50 && certain_refusals < 3; tries++) {
+	for (unsigned tries = 0; tries < TA_CERTAIN_TRIES && certain_refusals < 3; tries++) {
 		bool certain;
 		exit_poison(run1);
 		uint64_t x0 = ta_while_spinning(s, enter_from_pe1, &c, &certain);
@@ -646,7 +646,7 @@ static void rtt_set_ripas_serves_only_the_change_the_realm_asked_for(void **stat
 	struct ta_spinner *s = ta_spin_start(&a, 0, 1);
 	struct set_ripas_call c = { t, rd, rec[1], base, top };
 	bool certain = false;
-	for (unsigned tries = 0; tries < 50 && !certain; tries++) {
+	for (unsigned tries = 0; tries < TA_CERTAIN_TRIES && !certain; tries++) {
 		uint64_t x0 = ta_while_spinning(s, set_ripas_from_pe1, &c, &certain);
 		if (certain)
 			assert_rmi(x0, RMI_ERROR_REC, 0);
@@ -785,7 +785,7 @@ static void granule_undelegate_refuses_the_data_of_a_running_realm(void **state)
 	ta_open_active(&t, &a, 1);
 	struct ta_spinner *s = ta_spin_start(&a, 0, 0);
 	unsigned certain_refusals = 0;
-	for (unsigned tries = 0; tries < 50 && certain_refusals < 3; tries++) {
+	for (unsigned tries = 0; tries < TA_CERTAIN_TRIES && certain_refusals < 3; tries++) {
 		bool certain;
 		assert_rmi(ta_while_spinning(s, undelegate_data, &a, &certain), RMI_ERROR_INPUT, 0);
 		certain_refusals += certain;

@@ -654,7 +654,7 @@ static void rec_enter_row(void **state)
 		struct ta_spinner *sp = ta_spin_start(&g, 0, 0);
 		uint64_t x0 = 0;
 		bool certain = false;
-		for (unsigned tries = 0; tries < 50 && !certain; tries++) {
+		for (unsigned tries = 0; tries < TA_CERTAIN_TRIES && !certain; tries++) {
 			memset(&rr->exit, EXIT_JUNK, sizeof(rr->exit));
 			x0 = ta_while_spinning(sp, row_enter_from_pe1, &c, &certain);
 		}

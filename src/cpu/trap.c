@@ -199,7 +199,7 @@ static void guest_abort(const struct trap_ctx *t, bool fetch, struct trap *out)
 			      : trap_esr_ec(t->v, ESR_EC_DABT_LOW, ESR_EC_DABT_CUR)) |
 		       ESR_IL | fsc;
 	if (!fetch)
-		esr |= ldst_iss(&l, 0) & ~ESR_FSC_MASK & ~ESR_ISV;
+		esr |= ldst_iss(&l, 0) & ~(ESR_FSC_MASK | ESR_ISV | ESR_ISV_FIELDS);
 	trap_inject(t->v, esr | (write ? ESR_WNR : 0), va);
 }
 

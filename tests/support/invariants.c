@@ -32,6 +32,7 @@ struct inv {
 	uint8_t *aux_refs;   /* per granule: times listed as a REC's aux */
 	uint32_t *rd_recs;   /* per granule: RECs naming it as owner */
 	uint8_t *vmid_used;  /* per VMID: RDs using it */
+	uint32_t *ns_refs;   /* per granule: ASSIGNED_NS entries outputting it */
 };
 
 #define INV_FAIL(v, ...)                                                                    \
@@ -195,6 +196,38 @@ static void check_data(struct inv *v, uint64_t rd_pa, uint64_t ipa, uint64_t pa)
 			 (unsigned long long)ipa);
 }
 
+/* An unprotected mapping of [oa, oa + size): counted per DRAM granule the
+ * RMM follows (rtt_ns.c), to be compared with its own counts. */
+static void count_ns_mapping(struct inv *v, uint64_t oa, uint64_t size)
+{
+	for (uint64_t pa = oa; pa < oa + size; pa += GRANULE_SIZE) {
+		size_t idx;
+		if (pa_is_delegable(v->rmm, pa) && granule_index_of(v, pa, &idx))
+			v->ns_refs[idx]++;
+	}
+}
+
+/* The RMM's per-granule unprotected-mapping counts (rtt_ns.c) against the
+ * mappings the walk found, and its leaving-NS flag against the GPT: set
+ * exactly while GRANULE_DELEGATE has the granule in the Realm PAS (the
+ * boot-time Secure and Root granules never had it). */
+static void check_ns_maps(struct inv *v)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		uint64_t pa = gpa(v, i), word = atomic_load(&v->rmm->ns_maps[i]);
+		uint64_t count = word & ~NS_MAPS_NOT_NS;
+		if (count != v->ns_refs[i])
+			INV_FAIL(v, "granule 0x%llx: the RMM counts %llu unprotected mappings of it, "
+				 "the RTTs hold %u",
+				 (unsigned long long)pa, (unsigned long long)count, v->ns_refs[i]);
+		if (pa_is_delegable(v->rmm, pa) &&
+		    !!(word & NS_MAPS_NOT_NS) != (plat_pas_of(v->plat, pa) == PAS_REALM))
+			INV_FAIL(v, "granule 0x%llx: PAS %s but the RMM's leaving-NS flag is %s",
+				 (unsigned long long)pa, pas_name(plat_pas_of(v->plat, pa)),
+				 word & NS_MAPS_NOT_NS ? "set" : "clear");
+	}
+}
+
 static void walk_rtt(struct inv *v, uint64_t rd_pa, const struct rd *rd, uint64_t rtt_pa,
 		     int level, uint64_t base)
 {
@@ -276,6 +309,17 @@ static void walk_rtt(struct inv *v, uint64_t rd_pa, const struct rd *rd, uint64_
 			else if (s2tte_ns_is_held(e) &&
 				 !(s2tte_ns_host_desc(e, level) & S2TTE_OA_MASK))
 				bad = "held ASSIGNED_NS without an output address";
+			else if ((s2tte_assigned_ns(s2tte_ns_host_desc(e, level), level) &
+				  S2TTE_VALID) &&
+				 s2tte_ns_is_held(e) ==
+					 ns_range_reachable(v->rmm,
+							    s2tte_ns_host_desc(e, level) &
+								    S2TTE_OA_MASK,
+							    size))
+				bad = s2tte_ns_is_held(e) ? "held, but every granule it outputs is NS"
+							  : "valid, but outputs a granule that is not NS";
+			if (!bad)
+				count_ns_mapping(v, s2tte_ns_host_desc(e, level) & S2TTE_OA_MASK, size);
 			break;
 		case S2TTE_TABLE: {
 			live++;
@@ -446,7 +490,9 @@ void tm_check_invariants(struct tmach *t)
 	v.aux_refs = calloc(v.n, 1);
 	v.rd_recs = calloc(v.n, sizeof(*v.rd_recs));
 	v.vmid_used = calloc(v.rmm->vmid_count, 1);
-	assert_true(v.rtt_refs && v.data_refs && v.aux_refs && v.rd_recs && v.vmid_used);
+	v.ns_refs = calloc(v.n, sizeof(*v.ns_refs));
+	assert_true(v.rtt_refs && v.data_refs && v.aux_refs && v.rd_recs && v.vmid_used &&
+		    v.ns_refs);
 	assert_int_equal(v.n, v.plat->granule_count);
 
 	size_t nrecs = 0;
@@ -492,6 +538,7 @@ void tm_check_invariants(struct tmach *t)
 	for (unsigned id = 0; id < v.rmm->vmid_count; id++)
 		if ((v.rmm->vmid_bitmap[id / 64] >> (id % 64) & 1) && !v.vmid_used[id])
 			INV_FAIL(&v, "VMID %u is reserved but no realm uses it", id);
+	check_ns_maps(&v);
 
 	view_sample(&v);
 
@@ -500,6 +547,7 @@ void tm_check_invariants(struct tmach *t)
 	free(v.aux_refs);
 	free(v.rd_recs);
 	free(v.vmid_used);
+	free(v.ns_refs);
 	inv_finish(&v, "tm_check_invariants");
 }
 
@@ -524,6 +572,11 @@ void tm_check_all_undelegated(struct tmach *t)
 				 (unsigned long long)pa, granule_state_name(g->state),
 				 pas_name(pas), g->refcount,
 				 atomic_load(&g->lock) ? ", locked" : "", pas_name(want));
+		if (atomic_load(&v.rmm->ns_maps[i]) != 0)
+			INV_FAIL(&v, "granule 0x%llx: the RMM still counts unprotected mappings of it "
+				 "(0x%llx)",
+				 (unsigned long long)pa,
+				 (unsigned long long)atomic_load(&v.rmm->ns_maps[i]));
 	}
 	for (unsigned id = 0; id < v.rmm->vmid_count; id++)
 		if (v.rmm->vmid_bitmap[id / 64] >> (id % 64) & 1)

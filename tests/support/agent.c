@@ -162,19 +162,6 @@ struct rmi_rec_run *ta_run(struct tagent *a, unsigned i)
 }
 
 /* A measured DATA page at ipa holding `content` (RIPAS RAM first). */
-static uint64_t data_page(struct tmach *t, struct trealm *r, uint64_t ipa, const void *content)
-{
-	uint64_t src = tm_granule(t);
-	memcpy(tm_ptr(t, src), content, GRANULE_SIZE);
-	tm_rtt_map_to(t, r, ipa, 3);
-	assert_rmi(rmi(t, RMI_RTT_INIT_RIPAS, 3, r->rd, ipa, ipa + GRANULE_SIZE), RMI_SUCCESS, 0);
-	uint64_t data = tm_delegated(t);
-	assert_rmi(rmi(t, RMI_DATA_CREATE, 5, r->rd, data, ipa, src, (uint64_t)RMI_MEASURE_CONTENT),
-		   RMI_SUCCESS, 0);
-	tm_realm_track_data(r, ipa, data);
-	return data;
-}
-
 void ta_build_in(struct tagent *a, struct tmach *t, const struct trealm *r, unsigned nrecs,
 		 unsigned data_pages)
 {
@@ -199,10 +186,10 @@ void ta_build_in(struct tagent *a, struct tmach *t, const struct trealm *r, unsi
 		uint64_t ipa = AGENT_DATA_IPA + p * GRANULE_SIZE;
 		for (unsigned w = 0; w < ARRAY_SIZE(words); w++)
 			words[w] = pattern(ipa + 8 * w);
-		a->data[p] = data_page(t, &a->r, ipa, words);
+		a->data[p] = tm_data_page(t, &a->r, ipa, words);
 	}
 	memset(words, 0, sizeof(words));
-	a->scratch = data_page(t, &a->r, AGENT_SCRATCH_IPA, words);
+	a->scratch = tm_data_page(t, &a->r, AGENT_SCRATCH_IPA, words);
 
 	/* Mailboxes: NS pages at unprotected IPAs, Normal memory, read-write. */
 	tm_rtt_map_to(t, &a->r, ta_mbox_ipa(a, 0), 3);

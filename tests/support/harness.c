@@ -210,14 +210,10 @@ uint64_t tm_data_create(struct tmach *t, struct trealm *r, uint64_t ipa)
 	return data;
 }
 
-uint64_t tm_code_page(struct tmach *t, struct trealm *r, uint64_t ipa, const uint32_t *insns,
-		      unsigned n)
+uint64_t tm_data_page(struct tmach *t, struct trealm *r, uint64_t ipa, const void *content)
 {
 	uint64_t src = tm_granule(t);
-	uint32_t *code = tm_ptr(t, src);
-	assert_true(n <= GRANULE_SIZE / 4);
-	for (unsigned i = 0; i < GRANULE_SIZE / 4; i++)
-		code[i] = i < n ? insns[i] : A64_WFI;
+	memcpy(tm_ptr(t, src), content, GRANULE_SIZE);
 	tm_rtt_map_to(t, r, ipa, 3);
 	assert_rmi(rmi(t, RMI_RTT_INIT_RIPAS, 3, r->rd, ipa, ipa + GRANULE_SIZE), RMI_SUCCESS, 0);
 	uint64_t data = tm_delegated(t);
@@ -225,6 +221,16 @@ uint64_t tm_code_page(struct tmach *t, struct trealm *r, uint64_t ipa, const uin
 		   RMI_SUCCESS, 0);
 	tm_realm_track_data(r, ipa, data);
 	return data;
+}
+
+uint64_t tm_code_page(struct tmach *t, struct trealm *r, uint64_t ipa, const uint32_t *insns,
+		      unsigned n)
+{
+	uint32_t code[GRANULE_SIZE / 4];
+	assert_true(n <= GRANULE_SIZE / 4);
+	for (unsigned i = 0; i < GRANULE_SIZE / 4; i++)
+		code[i] = i < n ? insns[i] : A64_WFI;
+	return tm_data_page(t, r, ipa, code);
 }
 
 void tm_run_prepare(struct tmach *t, uint64_t run, uint64_t flags)

@@ -108,6 +108,9 @@ uint64_t tm_rec_params(struct tmach *t, uint64_t mpidr, uint64_t flags, uint64_t
 #define A64_WFE UINT32_C(0xd503205f)
 #define A64_SMC0 UINT32_C(0xd4000003)
 #define A64_B_SELF UINT32_C(0x14000000)
+/* A measured DATA page at ipa (level-3 RTTs made as needed, RIPAS RAM)
+ * holding the granule at content; returns its PA. */
+uint64_t tm_data_page(struct tmach *t, struct trealm *r, uint64_t ipa, const void *content);
 /* A page of code at ipa (realm NEW): RTTs down to level 3, RIPAS RAM, then
  * DATA holding insns[0..n) followed by WFIs. Returns the DATA granule. */
 uint64_t tm_code_page(struct tmach *t, struct trealm *r, uint64_t ipa, const uint32_t *insns,

@@ -35,23 +35,25 @@ static const uint32_t agent_main[] = {
 	0xa9439f86, /*           ldp  x6, x7, [x28, #56] */
 	0xf9402788, /*           ldr  x8, [x28, #72]       a8 */
 	0xf100053f, /*           cmp  x9, #1 */
-	0x54000220, /*           b.eq op_smc */
+	0x54000260, /*           b.eq op_smc */
 	0xf100093f, /*           cmp  x9, #2 */
-	0x540002c0, /*           b.eq op_load */
+	0x54000300, /*           b.eq op_load */
 	0xf1000d3f, /*           cmp  x9, #3 */
-	0x54000300, /*           b.eq op_store */
+	0x54000340, /*           b.eq op_store */
 	0xf100113f, /*           cmp  x9, #4 */
-	0x54000300, /*           b.eq op_sum */
+	0x54000340, /*           b.eq op_sum */
 	0xf100153f, /*           cmp  x9, #5 */
-	0x540003c0, /*           b.eq op_spin */
+	0x54000400, /*           b.eq op_spin */
 	0xf100193f, /*           cmp  x9, #6 */
-	0x54000460, /*           b.eq op_wfi */
+	0x540004a0, /*           b.eq op_wfi */
 	0xf1001d3f, /*           cmp  x9, #7 */
-	0x54000460, /*           b.eq op_cload */
+	0x540004a0, /*           b.eq op_cload */
 	0xf100213f, /*           cmp  x9, #8 */
-	0x54000500, /*           b.eq op_copy */
+	0x54000540, /*           b.eq op_copy */
+	0xf100253f, /*           cmp  x9, #9 */
+	0x540005c0, /*           b.eq op_lloop */
 	0xf9000369, /* done:     str  x9, [x27]            the doorbell */
-	0x17ffffe9, /*           b    loop */
+	0x17ffffe7, /*           b    loop */
 	0xd4000003, /* op_smc:   smc  #0 */
 	0xa9100780, /*           stp  x0, x1, [x28, #256]  r[0..7] */
 	0xa9110f82, /*           stp  x2, x3, [x28, #272] */
@@ -79,7 +81,7 @@ static const uint32_t agent_main[] = {
 	0xf940038b, /*           ldr  x11, [x28] */
 	0xf100157f, /*           cmp  x11, #5 */
 	0x54ffff80, /*           b.eq 2b */
-	0x17ffffcd, /*           b    loop */
+	0x17ffffcb, /*           b    loop */
 	0xd503207f, /* op_wfi:   wfi */
 	0x17ffffe1, /*           b    done */
 	0xd280000a, /* op_cload: mov  x10, #0              (0 if the load faults) */
@@ -95,6 +97,15 @@ static const uint32_t agent_main[] = {
 	0xf1002042, /*           subs x2, x2, #8 */
 	0x54ffffa1, /*           b.ne 3b */
 	0x17ffffd4, /*           b    done */
+	0xf940c38c, /* op_lloop: ldr  x12, [x28, #384]     spins: counts the loads */
+	0xf940000a, /* 4:        ldr  x10, [x0] */
+	0xf900838a, /*           str  x10, [x28, #256] */
+	0x9100058c, /*           add  x12, x12, #1 */
+	0xf900c38c, /*           str  x12, [x28, #384] */
+	0xf940038b, /*           ldr  x11, [x28] */
+	0xf100257f, /*           cmp  x11, #9 */
+	0x54ffff40, /*           b.eq 4b */
+	0x17ffffb3, /*           b    loop */
 };
 
 /* At vectors + 0x200: a synchronous exception at EL1 (SP_ELx). X13..X15
@@ -311,6 +322,14 @@ static uint64_t rec_enter_raw(struct tmach *t, unsigned pe, uint64_t rec, uint64
 	if (ccakit_smc(t->m, pe, &r) != 0)
 		return UINT64_MAX;
 	return r.x[0];
+}
+
+uint64_t ta_enter_raw(struct tagent *a, unsigned pe, unsigned i)
+{
+	uint64_t x0 = rec_enter_raw(a->t, pe, a->rec[i], a->run[i]);
+	if (x0 == rmi_return(RMI_SUCCESS, 0))
+		a->at_doorbell[i] = ta_is_doorbell(a, i, &ta_run(a, i)->exit);
+	return x0;
 }
 
 uint64_t ta_enter_go(struct tagent *a, unsigned pe, unsigned i)

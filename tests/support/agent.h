@@ -50,6 +50,9 @@ enum agent_op {
 				   steps says how often the code before the load ran */
 	AGENT_COPY = 8,  /* copies a[2] bytes (a multiple of 8) from IPA a[0] to IPA a[1],
 			    a word at a time */
+	AGENT_LOAD_LOOP = 9, /* loads from IPA a[0] into r[0], counting each load in
+				`spins`, until the op word changes, then does the new
+				command */
 };
 
 /* The mailbox page, as the agent reads and writes it. */
@@ -135,6 +138,9 @@ struct rmi_rec_enter *ta_enter_prepare(struct tagent *a, unsigned i, uint64_t fl
 /* RMI_REC_ENTER of REC i from PE pe with the run page as it is; returns X0
  * and, on success, notes whether the exit is the doorbell. */
 uint64_t ta_enter_go(struct tagent *a, unsigned pe, unsigned i);
+/* The same without cmocka, for a thread of the test's own: X0, or
+ * UINT64_MAX if the PE refused the SMC. */
+uint64_t ta_enter_raw(struct tagent *a, unsigned pe, unsigned i);
 /* Whether an exit is REC i's doorbell (the agent is between commands). */
 bool ta_is_doorbell(const struct tagent *a, unsigned i, const struct rmi_rec_exit *e);
 

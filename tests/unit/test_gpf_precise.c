@@ -7,7 +7,10 @@
  * agent's AGENT_COUNTED_LOAD counts it), the realm never sees the granule's
  * contents, and after INJECT_SEA it takes the abort and runs on intact.
  * Black-box: RMI only, the realm being the agent (tests/support/agent.h). */
+#include <pthread.h>
+#include <sched.h>
 #include <string.h>
+#include <time.h>
 
 #include "agent.h"
 #include "harness.h"
@@ -234,12 +237,122 @@ static void a_block_with_one_delegated_granule_faults_only_there(void **state)
 	ta_close(t, &a);
 }
 
+/* ---- DELEGATE while the realm is using the page, from another PE ---- */
+
+/* REC 0 of the agent run on PE 0 by a thread of its own, re-entered after
+ * every preemption, until any other exit. */
+struct looper {
+	struct tagent *a;
+	pthread_t thread;
+	bool done;        /* set (release) once exit and x0 hold the result */
+	uint64_t x0;
+	struct rmi_rec_exit exit;
+};
+
+static void *loop_main(void *arg)
+{
+	struct looper *l = arg;
+	const struct rmi_rec_exit *e = &ta_run(l->a, 0)->exit;
+	for (;;) {
+		l->x0 = ta_enter_raw(l->a, 0, 0);
+		if (l->x0 != rmi_return(RMI_SUCCESS, 0) || e->exit_reason != RMI_EXIT_IRQ)
+			break;
+		ta_enter_prepare(l->a, 0, REC_ENTRY_FLAG_TRAP_WFI);
+	}
+	l->exit = *e;
+	__atomic_store_n(&l->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static uint64_t spins(struct tagent *a)
+{
+	return __atomic_load_n(&ta_mbox(a, 0)->spins, __ATOMIC_ACQUIRE);
+}
+
+/* The agent loads from an unprotected page in a loop on PE 0 while the
+ * host, on PE 1, delegates the page and gives it back, round after round.
+ * DELEGATE returns only once no engine can use the old translation: after
+ * it the realm completes at most the loop iteration it was in, never
+ * another load; its next load is a precise GPF exit at that IPA, and every
+ * value it read was the host's. Undelegated, the same load, re-executed on
+ * entry, reads the page again. */
+static void delegate_while_the_realm_loads_from_another_pe(void **state)
+{
+	(void)state;
+	enum { ROUNDS = 8, LOADS_FIRST = 200 };
+	struct tmach *t;
+	struct tagent a;
+	ta_open_active(&t, &a, 1);
+	const uint64_t ipa = ns_ipa(&a, 0), pa = tm_granule(t);
+	struct agent_mbox *m = ta_mbox(&a, 0);
+	map_page(t, &a, ipa, pa);
+	ta_post(&a, 0, AGENT_LOAD_LOOP, (const uint64_t[8]){ ipa + 0x18 });
+
+	for (unsigned round = 0; round < ROUNDS; round++) {
+		*(uint64_t *)tm_ptr(t, pa + 0x18) = WORD + round;
+		ta_enter_prepare(&a, 0, REC_ENTRY_FLAG_TRAP_WFI); /* completes the doorbell once */
+		struct looper l = { .a = &a };
+		uint64_t from = spins(&a);
+		assert_int_equal(pthread_create(&l.thread, NULL, loop_main, &l), 0);
+		double end = now_s() + 10;
+		while (spins(&a) < from + LOADS_FIRST && !__atomic_load_n(&l.done, __ATOMIC_ACQUIRE) &&
+		       now_s() < end)
+			sched_yield();
+		bool loading = spins(&a) >= from + LOADS_FIRST;
+
+		uint64_t x0 = rmi_pe(t, 1, NULL, RMI_GRANULE_DELEGATE, 1, pa);
+		uint64_t after = spins(&a);
+		end = now_s() + 10;
+		while (!__atomic_load_n(&l.done, __ATOMIC_ACQUIRE) && now_s() < end)
+			sched_yield();
+		if (!__atomic_load_n(&l.done, __ATOMIC_ACQUIRE))
+			__atomic_store_n(&m->op, AGENT_NOP, __ATOMIC_RELEASE); /* end a runaway loop */
+		pthread_join(l.thread, NULL);
+
+		assert_true(loading);
+		assert_rmi(x0, RMI_SUCCESS, 0);
+		assert_rmi(l.x0, RMI_SUCCESS, 0);
+		if (l.exit.exit_reason != RMI_EXIT_SYNC || ESR_FSC(l.exit.esr) != FSC_GPF ||
+		    l.exit.hpfar != ((ipa + 0x18) >> 12) << 4)
+			fail_msg("round %u: expected a GPF at IPA 0x%llx: exit reason %llu, ESR 0x%llx, "
+				 "HPFAR 0x%llx",
+				 round, (unsigned long long)(ipa + 0x18),
+				 (unsigned long long)l.exit.exit_reason,
+				 (unsigned long long)l.exit.esr, (unsigned long long)l.exit.hpfar);
+		assert_true(l.exit.esr & ESR_ISV);
+		assert_int_equal(l.exit.far, 0x18);
+		if (spins(&a) > after + 1)
+			fail_msg("round %u: %llu loads completed after DELEGATE returned", round,
+				 (unsigned long long)(spins(&a) - after));
+		assert_int_equal(m->r[0], WORD + round);
+
+		assert_rmi(rmi_pe(t, 1, NULL, RMI_GRANULE_UNDELEGATE, 1, pa), RMI_SUCCESS, 0);
+		tm_check_invariants(t);
+	}
+	/* The agent leaves its loop at its next load, which works again. */
+	*(uint64_t *)tm_ptr(t, pa + 0x18) = WORD;
+	__atomic_store_n(&m->op, AGENT_NOP, __ATOMIC_RELEASE);
+	assert_true(ta_is_doorbell(&a, 0, ta_resume(&a, 0, 0)));
+	assert_int_equal(m->r[0], WORD);
+	ta_check_data(&a, 0);
+	assert_rmi(rmi(t, RMI_RTT_UNMAP_UNPROTECTED, 3, a.r.rd, ipa, UINT64_C(3)), RMI_SUCCESS, 0);
+	ta_close(t, &a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(delegating_a_mapped_page_makes_the_access_a_precise_gpf, ta_test_teardown),
 		cmocka_unit_test_teardown(mapping_a_delegated_granule_unprotected_faults_precisely, ta_test_teardown),
 		cmocka_unit_test_teardown(a_block_with_one_delegated_granule_faults_only_there, ta_test_teardown),
+		cmocka_unit_test_teardown(delegate_while_the_realm_loads_from_another_pe, ta_test_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

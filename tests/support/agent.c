@@ -472,7 +472,7 @@ static void *spin_main(void *arg)
 	}
 }
 
-static double now_s(void)
+double ta_now_s(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -493,8 +493,8 @@ static unsigned long seq_of(struct ta_spinner *s)
  * the thread stays in REC_ENTER number `seq`. */
 static bool spins_move(struct ta_spinner *s, uint64_t from, unsigned long seq, double seconds)
 {
-	double end = now_s() + seconds;
-	while (now_s() < end) {
+	double end = ta_now_s() + seconds;
+	while (ta_now_s() < end) {
 		if (spins(s) != from)
 			return seq_of(s) == seq;
 		if (seq_of(s) != seq)
@@ -517,8 +517,8 @@ struct ta_spinner *ta_spin_start(struct tagent *a, unsigned pe, unsigned i)
 	a->at_doorbell[i] = false;
 	assert_int_equal(pthread_create(&s->thread, NULL, spin_main, s), 0);
 	live_spinner = s;
-	double end = now_s() + 10;
-	while (spins(s) == 0 && now_s() < end)
+	double end = ta_now_s() + 10;
+	while (spins(s) == 0 && ta_now_s() < end)
 		sched_yield();
 	if (spins(s) == 0)
 		fail_msg("REC %u never started spinning on PE %u", i, pe);
@@ -529,12 +529,12 @@ uint64_t ta_while_spinning(struct ta_spinner *s, uint64_t (*fn)(void *ctx), void
 			   bool *certain)
 {
 	unsigned long seq;
-	double end = now_s() + 10;
+	double end = ta_now_s() + 10;
 	/* Inside a REC_ENTER of the spinner, with the agent seen counting in
 	 * it (so past its start)... */
 	do {
 		seq = seq_of(s);
-	} while (!((seq & 1) && spins_move(s, spins(s), seq, 1.0)) && now_s() < end);
+	} while (!((seq & 1) && spins_move(s, spins(s), seq, 1.0)) && ta_now_s() < end);
 	uint64_t x0 = fn(ctx);
 	/* ...and still counting in the same REC_ENTER after the call (so not
 	 * yet at its end). */
@@ -544,8 +544,8 @@ uint64_t ta_while_spinning(struct ta_spinner *s, uint64_t (*fn)(void *ctx), void
 
 bool ta_spin_wait_preempted(struct ta_spinner *s)
 {
-	double end = now_s() + 10;
-	while (now_s() < end) {
+	double end = ta_now_s() + 10;
+	while (ta_now_s() < end) {
 		if (__atomic_load_n(&s->preemptions, __ATOMIC_SEQ_CST) > 0 &&
 		    spins_move(s, spins(s), seq_of(s), 1.0))
 			return true;

@@ -141,6 +141,8 @@ uint64_t ta_enter_go(struct tagent *a, unsigned pe, unsigned i);
 /* The same without cmocka, for a thread of the test's own: X0, or
  * UINT64_MAX if the PE refused the SMC. */
 uint64_t ta_enter_raw(struct tagent *a, unsigned pe, unsigned i);
+/* CLOCK_MONOTONIC in seconds, for the tests' deadlines. */
+double ta_now_s(void);
 /* Whether an exit is REC i's doorbell (the agent is between commands). */
 bool ta_is_doorbell(const struct tagent *a, unsigned i, const struct rmi_rec_exit *e);
 

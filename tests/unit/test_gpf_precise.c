@@ -10,7 +10,6 @@
 #include <pthread.h>
 #include <sched.h>
 #include <string.h>
-#include <time.h>
 
 #include "agent.h"
 #include "harness.h"
@@ -264,13 +263,6 @@ static void *loop_main(void *arg)
 	return NULL;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static uint64_t spins(struct tagent *a)
 {
 	return __atomic_load_n(&ta_mbox(a, 0)->spins, __ATOMIC_ACQUIRE);
@@ -301,16 +293,16 @@ static void delegate_while_the_realm_loads_from_another_pe(void **state)
 		struct looper l = { .a = &a };
 		uint64_t from = spins(&a);
 		assert_int_equal(pthread_create(&l.thread, NULL, loop_main, &l), 0);
-		double end = now_s() + 10;
+		double end = ta_now_s() + 10;
 		while (spins(&a) < from + LOADS_FIRST && !__atomic_load_n(&l.done, __ATOMIC_ACQUIRE) &&
-		       now_s() < end)
+		       ta_now_s() < end)
 			sched_yield();
 		bool loading = spins(&a) >= from + LOADS_FIRST;
 
 		uint64_t x0 = rmi_pe(t, 1, NULL, RMI_GRANULE_DELEGATE, 1, pa);
 		uint64_t after = spins(&a);
-		end = now_s() + 10;
-		while (!__atomic_load_n(&l.done, __ATOMIC_ACQUIRE) && now_s() < end)
+		end = ta_now_s() + 10;
+		while (!__atomic_load_n(&l.done, __ATOMIC_ACQUIRE) && ta_now_s() < end)
 			sched_yield();
 		if (!__atomic_load_n(&l.done, __ATOMIC_ACQUIRE))
 			__atomic_store_n(&m->op, AGENT_NOP, __ATOMIC_RELEASE); /* end a runaway loop */

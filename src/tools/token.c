@@ -3,6 +3,7 @@
  * appraise also compares its claims with reference values. The work is the
  * token library's (include/ccakit/token.h); this file parses arguments and
  * prints. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"\n"
 		"FILE    a CCA token (tag 399, CMW tag 907, or a platform token alone),\n"
-		"        raw CBOR or hex text\n"
+		"        raw CBOR or hex text; - reads it from standard input\n"
 		"KEY     the CPAK: a PEM key, a JWK, or a JSON list of trust anchors\n"
 		"        [{\"pkey\": JWK, \"implementation-id\": hex, \"instance-id\": hex}]\n"
 		"VALUES  reference values, JSON {\"platform\": [...], \"realm\": [...]}\n"
@@ -258,6 +259,34 @@ static void print_appraisal(const struct ccakit_appraisal *ap)
 	}
 }
 
+/* The token named on the command line; "-" is standard input (as
+ * `ccakit run --token-out /dev/stdout | ccakit token verify - ...`). */
+static int load_token(const char *file, struct ccakit_token **t, char *err, size_t errlen)
+{
+	if (strcmp(file, "-"))
+		return ccakit_token_load(file, t, err, errlen);
+	/* A token is a few KiB; a megabyte is not one. */
+	enum { STDIN_MAX = 1 << 20 };
+	uint8_t *buf = malloc(STDIN_MAX + 1);
+	if (!buf) {
+		snprintf(err, errlen, "standard input: out of memory");
+		return CCAKIT_TOKEN_ERR_NOMEM;
+	}
+	size_t len = fread(buf, 1, STDIN_MAX + 1, stdin);
+	int rc;
+	if (ferror(stdin)) {
+		snprintf(err, errlen, "standard input: %s", strerror(errno));
+		rc = CCAKIT_TOKEN_ERR_IO;
+	} else if (len > STDIN_MAX) {
+		snprintf(err, errlen, "standard input: more than %d bytes: not a token", STDIN_MAX);
+		rc = CCAKIT_TOKEN_ERR_CBOR;
+	} else {
+		rc = ccakit_token_decode(buf, len, t, err, errlen);
+	}
+	free(buf);
+	return rc;
+}
+
 static int run(const struct token_args *a)
 {
 	char err[512];
@@ -266,7 +295,7 @@ static int run(const struct token_args *a)
 	struct ccakit_refvals *rv = NULL;
 	struct ccakit_appraisal *ap = NULL;
 	struct ccakit_verify_result res = { .anchor = -1 };
-	int rc = ccakit_token_load(a->file, &t, err, sizeof(err));
+	int rc = load_token(a->file, &t, err, sizeof(err));
 	if (a->sub == SUB_DECODE) {
 		if (rc)
 			return fail(a, rc, err);

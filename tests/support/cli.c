@@ -4,6 +4,7 @@
  * a directory of this test process's own, holding a CPAK made for it, so
  * that `ccakit run` uses its default CPAK there (quietly: it exists), never
  * the home of whoever runs the tests. */
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <setjmp.h>
@@ -63,6 +64,11 @@ static const char *cli_data_home(void)
 
 struct cli_run *cli_exec(char *const argv[])
 {
+	return cli_exec_stdin(argv, NULL);
+}
+
+struct cli_run *cli_exec_stdin(char *const argv[], const char *input)
+{
 	const char *home = cli_data_home();
 	static struct cli_run r;
 	char out_name[] = "/tmp/ccakit-cli-out-XXXXXX", err_name[] = "/tmp/ccakit-cli-err-XXXXXX";
@@ -76,6 +82,12 @@ struct cli_run *cli_exec(char *const argv[])
 	if (pid == 0) {
 		dup2(out, 1);
 		dup2(err, 2);
+		if (input) {
+			int in = open(input, O_RDONLY);
+			if (in < 0)
+				_exit(126);
+			dup2(in, 0);
+		}
 		setenv("XDG_DATA_HOME", home, 1);
 		execv(argv[0], argv);
 		_exit(127);

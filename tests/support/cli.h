@@ -15,6 +15,8 @@ struct cli_run {
  * test if it cannot be started. The result is a static buffer, overwritten
  * by the next call. */
 struct cli_run *cli_exec(char *const argv[]);
+/* The same with the file at input (NULL: none) as its standard input. */
+struct cli_run *cli_exec_stdin(char *const argv[], const char *input);
 /* The same with the arguments listed: cli_execl(path, arg1, ..., NULL). */
 struct cli_run *cli_execl(const char *path, ...) __attribute__((sentinel));
 

@@ -108,6 +108,25 @@ static void verify_exits_0_for_a_good_token(void **state)
 	assert_contains(r->out, "no realm token");
 }
 
+/* "-" is standard input: a token piped from `ccakit run --token-out`. */
+static void verify_reads_standard_input(void **state)
+{
+	(void)state;
+	char *argv[] = { CCAKIT_BIN, "token", "verify", "-", "--cpak",
+			 (char *)fixture_path("trustee/cpak-pub.json"), NULL };
+	char cpak[512];
+	snprintf(cpak, sizeof(cpak), "%s", argv[5]);
+	argv[5] = cpak;
+	struct cli_run *r = cli_exec_stdin(argv, fixture_path("trustee/cca-example-token.cbor"));
+	assert_int_equal(r->status, 0);
+	assert_contains(r->out, "verified: platform signature (ES384, CPAK), realm signature");
+	/* Nothing, or not a token, on standard input: a one-line reason. */
+	r = cli_exec_stdin(argv, "/dev/null");
+	assert_int_equal(r->status, 1);
+	assert_contains(r->err, "token: empty");
+	expect_one_line(r->err);
+}
+
 static void verify_exits_1_naming_the_binding(void **state)
 {
 	(void)state;
@@ -231,6 +250,7 @@ int main(void)
 		cmocka_unit_test(decode_json_is_one_json_object),
 		cmocka_unit_test(decode_fails_on_a_broken_token),
 		cmocka_unit_test(verify_exits_0_for_a_good_token),
+		cmocka_unit_test(verify_reads_standard_input),
 		cmocka_unit_test(verify_exits_1_naming_the_binding),
 		cmocka_unit_test(verify_exits_1_for_a_key_off_its_curve),
 		cmocka_unit_test(verify_refuses_realm_2_0_unless_allowed),

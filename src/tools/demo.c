@@ -316,9 +316,12 @@ static int demo_attest(void)
 		printf("  > FAILED: the realm exited with status %u\n", res.status);
 		goto out;
 	}
-	if (vmm_measure(&o, &m, err, sizeof(err)) != 0 ||
-	    !(json = vmm_measurement_refvals_json(&m))) {
-		printf("  > FAILED: measure: %s\n", json ? err : "out of memory");
+	if (vmm_measure(&o, &m, err, sizeof(err)) != 0) {
+		printf("  > FAILED: measure: %s\n", err);
+		goto out;
+	}
+	if (!(json = vmm_measurement_refvals_json(&m))) {
+		printf("  > FAILED: measure: out of memory\n");
 		goto out;
 	}
 	printf("  > `ccakit measure` predicts the RIM ");

@@ -198,9 +198,13 @@ static void guest_abort(const struct trap_ctx *t, bool fetch, struct trap *out)
 	uint64_t esr = (fetch ? trap_esr_ec(t->v, ESR_EC_IABT_LOW, ESR_EC_IABT_CUR)
 			      : trap_esr_ec(t->v, ESR_EC_DABT_LOW, ESR_EC_DABT_CUR)) |
 		       ESR_IL | fsc;
-	if (!fetch)
-		esr |= ldst_iss(&l, 0) & ~(ESR_FSC_MASK | ESR_ISV | ESR_ISV_FIELDS);
-	trap_inject(t->v, esr | (write ? ESR_WNR : 0), va);
+	if (!fetch) {
+		/* Reported to EL1 without an instruction syndrome: ldst_iss
+		 * then gives WnR alone (ISS[24:14] RES0). */
+		l.isv = false;
+		esr |= ldst_iss(&l, 0);
+	}
+	trap_inject(t->v, esr, va);
 }
 
 void trap_guest_exception(const struct trap_ctx *t, unsigned intno, struct trap *out)

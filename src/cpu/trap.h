@@ -34,9 +34,6 @@
 #define ESR_SSE (UINT64_C(1) << 21)
 #define ESR_SRT_SHIFT 16
 #define ESR_SF (UINT64_C(1) << 15)
-/* ISS[23:14] (SAS, SSE, SRT, SF, AR): they describe the access only when
- * ISV is 1, and are RES0 otherwise. */
-#define ESR_ISV_FIELDS (UINT64_C(0x3ff) << 14)
 #define ESR_SET_MASK (UINT64_C(3) << 11)
 #define ESR_FNV (UINT64_C(1) << 10)
 #define ESR_EA (UINT64_C(1) << 9)

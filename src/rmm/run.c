@@ -431,10 +431,9 @@ static void data_abort(struct run_ctx *c, uint64_t ipa, bool gpf)
 		exit_sync(c, esr & ESR_NONEMULATED_ABORT_MASK, 0, hpfar);
 		return;
 	}
-	/* Unprotected: emulatable when the syndrome describes the access;
-	 * the host sees the page offset and, for a write, the value. */
-	if (!decoded || !l.isv)
-		esr &= ~(ESR_ISV | ESR_ISV_FIELDS);
+	/* Unprotected: emulatable when the syndrome describes the access
+	 * (ldst_iss set ISV and its fields only then); the host sees the
+	 * page offset and, for a write, the value. */
 	note_abort(c, esr, va, true);
 	exit_sync(c, esr & ESR_EMULATED_ABORT_MASK, va & GRANULE_MASK, hpfar);
 	if ((esr & ESR_ISV) && l.write)

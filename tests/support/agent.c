@@ -334,10 +334,8 @@ uint64_t ta_enter_raw(struct tagent *a, unsigned pe, unsigned i)
 
 uint64_t ta_enter_go(struct tagent *a, unsigned pe, unsigned i)
 {
-	uint64_t x0 = rec_enter_raw(a->t, pe, a->rec[i], a->run[i]);
+	uint64_t x0 = ta_enter_raw(a, pe, i);
 	assert_true(x0 != UINT64_MAX);
-	if (x0 == rmi_return(RMI_SUCCESS, 0))
-		a->at_doorbell[i] = ta_is_doorbell(a, i, &ta_run(a, i)->exit);
 	return x0;
 }
 

@@ -38,6 +38,15 @@ static void bench_measure(struct bench *b)
 	samples_free(&s);
 }
 
+static void verify_or_exit(const struct ccakit_token *t, const struct ccakit_cpak *k)
+{
+	char err[256];
+	if (ccakit_token_verify(t, k, NULL, NULL, err, sizeof(err)) != CCAKIT_TOKEN_OK) {
+		fprintf(stderr, "ccakit-bench: %s does not verify: %s\n", VERIFY_TOKEN, err);
+		exit(1);
+	}
+}
+
 static void bench_verify(struct bench *b)
 {
 	static char *const argv[] = { CCAKIT_TOOL, "token", "verify", VERIFY_TOKEN, "--cpak",
@@ -55,24 +64,20 @@ static void bench_verify(struct bench *b)
 	for (unsigned i = 0; i <= runs; i++) {
 		double t0 = now_us();
 		for (unsigned j = 0; j < VERIFY_BATCH; j++)
-			if (ccakit_token_verify(t, k, NULL, NULL, err, sizeof(err)) != CCAKIT_TOKEN_OK) {
-				fprintf(stderr, "ccakit-bench: %s does not verify: %s\n",
-					VERIFY_TOKEN, err);
-				exit(1);
-			}
+			verify_or_exit(t, k);
 		if (i > 0) /* the first batch warms up */
 			samples_add(&in, (now_us() - t0) / VERIFY_BATCH);
 	}
 	for (unsigned i = 0; i < runs; i++) {
 		struct ccakit_cpak *k1;
-		if (ccakit_cpak_load(VERIFY_CPAK, &k1, err, sizeof(err)))
+		if (ccakit_cpak_load(VERIFY_CPAK, &k1, err, sizeof(err))) {
+			fprintf(stderr, "ccakit-bench: %s\n", err);
 			exit(1);
+		}
 		double t0 = now_us();
-		int rc = ccakit_token_verify(t, k1, NULL, NULL, err, sizeof(err));
+		verify_or_exit(t, k1);
 		samples_add(&fresh, now_us() - t0);
 		ccakit_cpak_free(k1);
-		if (rc != CCAKIT_TOKEN_OK)
-			exit(1);
 	}
 	ccakit_token_free(t);
 	ccakit_cpak_free(k);
